@@ -1,0 +1,1 @@
+"""Turning what correspondents write into presswatch's codes and types."""

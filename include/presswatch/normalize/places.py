@@ -1,0 +1,106 @@
+"""Regions and localities in any spelling of the gazetteer (include/data/regions.yaml).
+
+Official names (English, Russian, Kazakh) win over historical names and transliterations; when a name
+still points at more than one region, the row is not guessed: the error names the candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .reference import gazetteer, value_words
+from .text import fold
+
+OFFICIAL, OTHER = 1, 2
+
+
+@dataclass(frozen=True)
+class Place:
+    region_code: str
+    locality_code: str | None
+
+
+@lru_cache(maxsize=None)
+def _noise() -> frozenset[str]:
+    return frozenset(fold(w) for w in value_words()["place_noise"])
+
+
+def place_key(name: object) -> str:
+    """A name folded for lookup, without words such as 'г.', 'область', 'Region'."""
+    words = [w for w in fold(name).split() if w not in _noise()]
+    return " ".join(words) or fold(name)
+
+
+@lru_cache(maxsize=None)
+def _index() -> dict[str, list[tuple[int, Place]]]:
+    """place key → (tier, place) for every region and locality name."""
+    regions, localities = gazetteer()
+    index: dict[str, list[tuple[int, Place]]] = {}
+
+    def add(name: str, tier: int, place: Place) -> None:
+        for key in {place_key(name), fold(name)}:
+            index.setdefault(key, []).append((tier, place))
+
+    for region in regions:
+        place = Place(region.code, None)
+        add(region.code, OFFICIAL, place)
+        for name in region.official_names:
+            add(name, OFFICIAL, place)
+        for name in region.other_names:
+            add(name, OTHER, place)
+    for loc in localities:
+        place = Place(loc.region_code, loc.code)
+        for name in loc.official_names:
+            add(name, OFFICIAL, place)
+        for name in loc.other_names:
+            add(name, OTHER, place)
+    return index
+
+
+def _region_name(code: str) -> str:
+    return next(r.name_en for r in gazetteer()[0] if r.code == code)
+
+
+def lookup(name: object) -> list[Place]:
+    """All places a name may mean, best tier only (empty when unknown)."""
+    matches = _index().get(place_key(name)) or _index().get(fold(name)) or []
+    for tier in (OFFICIAL, OTHER):
+        places = list(dict.fromkeys(p for t, p in matches if t == tier))
+        if places:
+            return places
+    return []
+
+
+def _one_region(name: object, places: list[Place]) -> Place:
+    regions = sorted({p.region_code for p in places})
+    if not regions:
+        raise ValueError(f"'{name}' is not a region or locality of Kazakhstan in the gazetteer")
+    if len(regions) > 1:
+        raise ValueError(f"'{name}' is ambiguous: it may mean {', '.join(_region_name(r) for r in regions)}")
+    localities = {p.locality_code for p in places if p.locality_code}
+    return Place(regions[0], localities.pop() if len(localities) == 1 else None)
+
+
+def resolve_region(name: object) -> Place:
+    """The region a region-column value names; a city name implies its region."""
+    return _one_region(name, lookup(name))
+
+
+def resolve_locality(name: object, region_code: str | None) -> Place | None:
+    """The locality a locality-column value names, checked against the region when one is given.
+
+    Returns None for a place the gazetteer does not know (villages are many; the name is kept as written).
+    """
+    places = lookup(name)
+    if not places:
+        return None
+    if region_code:
+        in_region = [p for p in places if p.region_code == region_code]
+        if not in_region:
+            raise ValueError(
+                f"'{name}' is in {', '.join(sorted({_region_name(p.region_code) for p in places}))}, "
+                f"not in {_region_name(region_code)}"
+            )
+        places = in_region
+    return _one_region(name, places)

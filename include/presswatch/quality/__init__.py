@@ -1,0 +1,1 @@
+"""Data-quality rules: the Great Expectations suite for reports and the checks on marts."""

@@ -1,0 +1,131 @@
+"""The Great Expectations suite every normalized report must pass before it reaches ``core.report``.
+
+The suite runs on a pandas frame of the normalized rows with GX Core (ephemeral context, suite in
+code) and returns, per failing row, one problem per broken rule. Value sets come from the warehouse's
+dimension tables, so a row is only accepted when its codes are ones the warehouse knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+
+from ..normalize.rows import NormalizedRow, Problem
+
+log = logging.getLogger(__name__)
+
+# Earliest event date the service monitors; older dates are typos (e.g. 01.03.1924).
+EARLIEST_EVENT = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str  # presswatch field the rule is about (for the column name in the message)
+    column: str  # column of the frame the expectation checks
+    reason: str
+
+
+def _expectations(known_regions: list[str], known_categories: list[str], today: dt.date):
+    from great_expectations import expectations as gxe
+
+    required = {
+        "event_date": "event_date", "region": "region_code", "category": "category_code",
+        "summary": "summary", "source": "source",
+    }
+    pairs = [
+        (gxe.ExpectColumnValuesToNotBeNull(column=column), Rule(field_name, column, "a value is required"))
+        for field_name, column in required.items()
+    ]
+    pairs += [
+        (
+            gxe.ExpectColumnValuesToBeBetween(
+                column="event_date",
+                min_value=dt.datetime.combine(EARLIEST_EVENT, dt.time()),
+                max_value=dt.datetime.combine(today, dt.time()),
+            ),
+            Rule("event_date", "event_date",
+                 f"the date must be between {EARLIEST_EVENT:%d.%m.%Y} and today ({today:%d.%m.%Y})"),
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="region_code", value_set=known_regions),
+            Rule("region", "region_code", "the region is not in the warehouse's gazetteer"),
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="category_code", value_set=known_categories),
+            Rule("category", "category_code", "the category is not in the warehouse's taxonomy"),
+        ),
+        (
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="case_ref", row_condition='group_code=="legal_claims"', condition_parser="pandas"
+            ),
+            Rule("case_ref", "case_ref", "a legal claim needs a case reference"),
+        ),
+    ]
+    return pairs
+
+
+def validate(
+    rows: list[NormalizedRow],
+    known_regions: list[str],
+    category_groups: dict[str, str],
+    today: dt.date,
+) -> dict[int, list[Problem]]:
+    """Problems per row index for the rows that break a rule of the suite."""
+    if not rows:
+        return {}
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "row_id": range(len(rows)),
+            "event_date": pd.to_datetime([r.record["event_date"] for r in rows]),
+            "region_code": [r.record["region_code"] for r in rows],
+            "category_code": [r.record["category_code"] for r in rows],
+            "group_code": [category_groups.get(r.record["category_code"] or "") for r in rows],
+            "summary": [r.record["summary"] for r in rows],
+            "source": [r.record["source"] for r in rows],
+            "case_ref": [r.record["case_ref"] for r in rows],
+        }
+    )
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas("intake")
+        .add_dataframe_asset("normalized_reports")
+        .add_batch_definition_whole_dataframe("whole_frame")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    suite = gx.ExpectationSuite(name="correspondent_reports")
+    pairs = _expectations(known_regions, sorted(category_groups), today)
+    rules = {}
+    for number, (expectation, rule) in enumerate(pairs):
+        # Suites that are never saved have no expectation ids: tag each rule to find it in the results.
+        expectation.meta = {"rule": number}
+        suite.add_expectation(expectation)
+        rules[number] = rule
+    result = batch.validate(
+        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
+    )
+    problems: dict[int, list[Problem]] = {}
+    for outcome in result.results:
+        if outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"data-quality rule failed to run: {outcome.exception_info.get('exception_message')}")
+        if outcome.success:
+            continue
+        rule = rules[outcome.expectation_config.meta["rule"]]
+        for failing in outcome.result.get("unexpected_index_list") or []:
+            index = int(failing["row_id"])
+            row = rows[index]
+            if any(p.field == rule.field for p in row.problems):
+                continue  # the parser already said precisely what is wrong with this value
+            value = failing.get(rule.column)
+            shown = None if value is None or pd.isna(value) else str(value)
+            problems.setdefault(index, []).append(Problem(rule.field, rule.field, shown, rule.reason))
+    log.info("data-quality suite: %d rules, %d of %d rows failed", len(pairs), len(problems), len(rows))
+    return problems

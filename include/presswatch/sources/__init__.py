@@ -1,0 +1,1 @@
+"""Readers of input files: correspondent workbooks and registry dumps."""

@@ -1,0 +1,147 @@
+"""Loading one correspondent file version into raw, core and quarantine, in one transaction.
+
+The idempotency key is (path in the inbox, SHA-256 of the bytes): the same bytes at the same path are
+never loaded twice. New bytes at a known path are a new version: the old version's reports and
+quarantined rows are withdrawn and the new ones loaded, while raw keeps every version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import psycopg
+
+from ..normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, location
+from .bulk import copy_rows
+from .sql_files import statement
+
+log = logging.getLogger(__name__)
+
+SOURCE_KIND = "correspondent"
+REPORT_COLUMNS = ("file_id", "sheet", "row_number", *RECORD_FIELDS, "content_hash")
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    inbox_path: str
+    sha256: str
+    size_bytes: int
+
+
+def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM raw.file WHERE source_kind = %s AND inbox_path = %s AND sha256 = %s AND status <> 'superseded'",
+        (SOURCE_KIND, version.inbox_path, version.sha256),
+    ).fetchone()
+    return row is not None
+
+
+def _lock_path(conn: psycopg.Connection, version: FileVersion) -> None:
+    # Two workers loading versions of the same path would both supersede the same old version.
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{SOURCE_KIND}:{version.inbox_path}",))
+
+
+def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **extra) -> int:
+    (file_id,) = conn.execute(
+        """INSERT INTO raw.file (source_kind, inbox_path, sha256, size_bytes, status, rows_read, rows_loaded,
+                                 rows_quarantined, sheets, unknown_columns)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING file_id""",
+        (
+            SOURCE_KIND, version.inbox_path, version.sha256, version.size_bytes, status,
+            extra.get("rows_read", 0), extra.get("rows_loaded", 0), extra.get("rows_quarantined", 0),
+            json.dumps(extra.get("sheets", [])), extra.get("unknown_columns", []),
+        ),
+    ).fetchone()
+    return file_id
+
+
+def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file_id: int) -> int | None:
+    previous = conn.execute(
+        """SELECT file_id FROM raw.file
+           WHERE source_kind = %s AND inbox_path = %s AND status <> 'superseded' AND file_id <> %s""",
+        (SOURCE_KIND, version.inbox_path, new_file_id),
+    ).fetchall()
+    for (file_id,) in previous:
+        conn.execute("DELETE FROM core.report WHERE file_id = %s", (file_id,))
+        conn.execute("DELETE FROM quarantine.row WHERE file_id = %s", (file_id,))
+        conn.execute("DELETE FROM quarantine.file WHERE file_id = %s", (file_id,))
+        conn.execute(
+            "UPDATE raw.file SET status = 'superseded', superseded_at = now(), superseded_by = %s WHERE file_id = %s",
+            (new_file_id, file_id),
+        )
+        log.info("%s: version %d superseded by %d", version.inbox_path, file_id, new_file_id)
+    return previous[0][0] if previous else None
+
+
+def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str) -> int:
+    """Record a file that could not be read at all, with its reason."""
+    with conn.transaction():
+        _lock_path(conn, version)
+        file_id = _insert_file(conn, version, "quarantined")
+        _supersede_previous(conn, version, file_id)
+        conn.execute(
+            "INSERT INTO quarantine.file (file_id, inbox_path, reason) VALUES (%s, %s, %s)",
+            (file_id, version.inbox_path, reason),
+        )
+    return file_id
+
+
+def load_file(
+    conn: psycopg.Connection,
+    version: FileVersion,
+    rows: list[NormalizedRow],
+    problems: dict[int, list[Problem]],
+    sheets: list[dict],
+    unknown_columns: list[str],
+) -> int:
+    """Load a read file: all rows into raw.row, clean ones into core.report, the rest into quarantine."""
+    accepted = [r for i, r in enumerate(rows) if i not in problems]
+    rejected = [(r, problems[i]) for i, r in enumerate(rows) if i in problems]
+    with conn.transaction():
+        _lock_path(conn, version)
+        file_id = _insert_file(
+            conn, version, "loaded", rows_read=len(rows), rows_loaded=len(accepted),
+            rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
+        )
+        _supersede_previous(conn, version, file_id)
+        copy_rows(
+            conn, "raw.row", ("file_id", "sheet", "row_number", "payload"),
+            ((file_id, r.sheet, r.row_number, json.dumps(r.payload, ensure_ascii=False)) for r in rows),
+        )
+        copy_rows(
+            conn, "core.report", REPORT_COLUMNS,
+            (
+                (file_id, r.sheet, r.row_number, *(r.record[f] for f in RECORD_FIELDS), r.content_hash())
+                for r in accepted
+            ),
+        )
+        if rejected:
+            ids = [i for (i,) in conn.execute(
+                "SELECT nextval('quarantine.row_quarantine_row_id_seq') FROM generate_series(1, %s)", (len(rejected),)
+            )]
+            copy_rows(
+                conn, "quarantine.row",
+                ("quarantine_row_id", "file_id", "inbox_path", "sheet", "row_number", "message", "payload"),
+                (
+                    (qid, file_id, version.inbox_path, r.sheet, r.row_number,
+                     "\n".join(f"{location(r.sheet, r.row_number, p.column)}: {p.reason}" for p in found),
+                     json.dumps(r.payload, ensure_ascii=False))
+                    for qid, (r, found) in zip(ids, rejected)
+                ),
+            )
+            copy_rows(
+                conn, "quarantine.row_problem", ("quarantine_row_id", "column_name", "field", "value", "reason"),
+                ((qid, p.column, p.field, p.value, p.reason) for qid, (_, found) in zip(ids, rejected) for p in found),
+            )
+    return file_id
+
+
+def refresh_legal_cases(conn: psycopg.Connection) -> int:
+    """Rebuild core.legal_case from the reports about each case; returns the number of cases."""
+    with conn.transaction():
+        conn.execute("DELETE FROM core.legal_case")
+        conn.execute(statement("core/legal_case_refresh.sql"))
+        (count,) = conn.execute("SELECT count(*) FROM core.legal_case").fetchone()
+    return count

@@ -1,0 +1,23 @@
+-- The counting rules of the overview, in one place that every mart and analyst uses.
+CREATE FUNCTION core.counted_reports(p_month date)
+RETURNS TABLE (report_key bigint, event_month date, event_date date, region_code text, locality_code text,
+               category_code text, group_code text, confidential boolean)
+LANGUAGE sql STABLE AS $$
+    WITH month_reports AS (
+        -- The same report submitted twice (same normalized content) counts once.
+        SELECT DISTINCT ON (r.content_hash) r.*
+        FROM core.report r
+        WHERE r.event_month = date_trunc('month', p_month)::date
+        ORDER BY r.content_hash, r.report_key
+    )
+    SELECT m.report_key, m.event_month, m.event_date, m.region_code, m.locality_code,
+           m.category_code, c.group_code, m.confidential
+    FROM month_reports m
+    JOIN ref.category c ON c.code = m.category_code
+    JOIN ref.category_group g ON g.code = c.group_code AND g.counted
+    LEFT JOIN core.legal_case lc ON lc.case_ref = m.case_ref
+    WHERE c.group_code <> 'legal_claims'
+       -- A legal claim counts once: in the report that first reported the case, as a new claim.
+       OR (lc.first_report_key = m.report_key AND coalesce(m.case_stage, 'new_claim') = 'new_claim')
+$$;
+COMMENT ON FUNCTION core.counted_reports(date) IS 'Reports that count in the overview of the month containing p_month: counted groups only (context is narrated, never counted), one per normalized content, legal claims only when first reported as a new claim.';
