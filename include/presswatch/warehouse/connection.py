@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg
+from psycopg import conninfo, sql
 
 from .. import settings
 
@@ -35,8 +36,8 @@ def _server_is_running(pgdata: Path) -> bool:
     return True
 
 
-def start_embedded(pgdata: Path | None = None, keep_running: bool | None = None) -> str:
-    """Start (or attach to) the embedded PostgreSQL and return a URL of its ``presswatch`` database.
+def start_embedded_server(pgdata: Path | None = None, keep_running: bool | None = None) -> str:
+    """Start (or attach to) the embedded PostgreSQL; returns the URL of its maintenance database.
 
     ``keep_running`` None means: leave running a server that was already running, stop one we started.
     """
@@ -47,14 +48,34 @@ def start_embedded(pgdata: Path | None = None, keep_running: bool | None = None)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if keep_running is None:
         keep_running = _server_is_running(pgdata)
-    server = pgserver.get_server(pgdata, cleanup_mode=None if keep_running else "stop")
-    _embedded_server = server
-    admin_url = server.get_uri()
+    _embedded_server = pgserver.get_server(pgdata, cleanup_mode=None if keep_running else "stop")
+    return _embedded_server.get_uri()
+
+
+def ensure_database(admin_url: str, name: str) -> str:
+    """Create database ``name`` on the server of ``admin_url`` if missing; returns its URL."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}"')
-    url = server.get_uri(EMBEDDED_DATABASE)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return database_url(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def database_url(url: str, name: str) -> str:
+    """The same server and credentials as ``url``, another database."""
+    parts = conninfo.conninfo_to_dict(url)
+    parts["dbname"] = name
+    return conninfo.make_conninfo(**parts)
+
+
+def start_embedded(pgdata: Path | None = None, keep_running: bool | None = None) -> str:
+    """Start (or attach to) the embedded PostgreSQL and return a URL of its ``presswatch`` database."""
+    url = ensure_database(start_embedded_server(pgdata, keep_running), EMBEDDED_DATABASE)
     log.info("embedded warehouse at %s", url)
     return url
 
