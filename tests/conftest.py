@@ -14,10 +14,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from include.presswatch import settings
-from include.presswatch.warehouse import connection
-from include.presswatch.warehouse.migrations import migrate
-from include.presswatch.warehouse.reference_sync import sync_reference
+from include.presswatch import airflow_env, settings
+
+# Airflow reads its configuration when first imported: point it at a home of the tests' own first.
+os.environ["AIRFLOW_HOME"] = str(settings.state_dir() / "test-airflow")
+airflow_env.configure()
+
+from include.presswatch.warehouse import connection  # noqa: E402
+from include.presswatch.warehouse.migrations import migrate  # noqa: E402
+from include.presswatch.warehouse.reference_sync import sync_reference  # noqa: E402
 
 # Everything but the reference dimensions (ref) and the migration log is data a test may have written.
 DATA_SCHEMAS = ("raw", "core", "quarantine", "mart", "mart_stage", "ops")
@@ -59,7 +64,7 @@ def warehouse_url(database_factory) -> str:
 
 def truncate_data(conn: psycopg.Connection) -> None:
     tables = conn.execute(
-        """SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables
+        """SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables
            WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE'""",
         (list(DATA_SCHEMAS),),
     ).fetchall()

@@ -136,3 +136,16 @@ def ingest_inbox(conn: psycopg.Connection, inbox: Path, today: dt.date | None = 
     cases = load_reports.refresh_legal_cases(conn)
     log.info("legal cases refreshed: %d", cases)
     return outcomes
+
+
+def summarize_outcomes(outcomes: list[dict]) -> dict:
+    """Totals over file outcomes (as dicts, the form they travel in between tasks)."""
+    return {
+        "files": len(outcomes),
+        "files_loaded": sum(o["status"] == "loaded" for o in outcomes),
+        "files_unchanged": sum(o["status"] == "unchanged" for o in outcomes),
+        "files_quarantined": sum(o["status"] == "quarantined" for o in outcomes),
+        "rows_read": sum(o["rows_read"] for o in outcomes),
+        "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
+        "rows_quarantined": sum(o["rows_quarantined"] for o in outcomes),
+    }

@@ -91,3 +91,10 @@ def run_month(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Pa
     check(conn, run_id)
     staged = render_drafts(conn, month, run_id, storage)
     return publish(conn, month, run_id, storage, staged)
+
+
+def discard(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path) -> None:
+    """Remove a run's staged marts and drafts (after publication there is nothing left to remove)."""
+    with conn.transaction():
+        marts.discard_stage(conn, run_id)
+    draft_storage.discard_staging(storage, month, run_id)

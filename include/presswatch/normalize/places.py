@@ -33,14 +33,15 @@ def place_key(name: object) -> str:
 
 
 @lru_cache(maxsize=None)
-def _index() -> dict[str, list[tuple[int, Place]]]:
-    """place key → (tier, place) for every region and locality name."""
+def _indexes() -> tuple[dict[str, list[tuple[int, Place]]], dict[str, list[tuple[int, Place]]]]:
+    """Two lookups, name as written (folded) and name without noise words, each → (kind of name, place)."""
     regions, localities = gazetteer()
-    index: dict[str, list[tuple[int, Place]]] = {}
+    exact: dict[str, list[tuple[int, Place]]] = {}
+    stripped: dict[str, list[tuple[int, Place]]] = {}
 
-    def add(name: str, tier: int, place: Place) -> None:
-        for key in {place_key(name), fold(name)}:
-            index.setdefault(key, []).append((tier, place))
+    def add(name: str, kind: int, place: Place) -> None:
+        exact.setdefault(fold(name), []).append((kind, place))
+        stripped.setdefault(place_key(name), []).append((kind, place))
 
     for region in regions:
         place = Place(region.code, None)
@@ -55,7 +56,7 @@ def _index() -> dict[str, list[tuple[int, Place]]]:
             add(name, OFFICIAL, place)
         for name in loc.other_names:
             add(name, OTHER, place)
-    return index
+    return exact, stripped
 
 
 def _region_name(code: str) -> str:
@@ -63,10 +64,18 @@ def _region_name(code: str) -> str:
 
 
 def lookup(name: object) -> list[Place]:
-    """All places a name may mean, best tier only (empty when unknown)."""
-    matches = _index().get(place_key(name)) or _index().get(fold(name)) or []
-    for tier in (OFFICIAL, OTHER):
-        places = list(dict.fromkeys(p for t, p in matches if t == tier))
+    """All places a name may mean, from the most specific way it matches.
+
+    Order: an official name as written ("Алматы" is the city), an official name without words such as
+    "область" ("Алматы облысы" is the region), then historical names and transliterations likewise.
+    """
+    exact, stripped = _indexes()
+    candidates = (
+        (exact.get(fold(name), []), OFFICIAL), (stripped.get(place_key(name), []), OFFICIAL),
+        (exact.get(fold(name), []), OTHER), (stripped.get(place_key(name), []), OTHER),
+    )
+    for matches, kind in candidates:
+        places = list(dict.fromkeys(p for k, p in matches if k == kind))
         if places:
             return places
     return []

@@ -113,6 +113,8 @@ def parse_amount(value: object) -> Decimal:
         amount = Decimal(str(value))
     else:
         written = str(value).strip()
+        if written.startswith("-"):
+            raise ValueError(f"'{written}' is negative")
         multipliers, currency = _amount_words()
         words = re.findall(r"[^\W\d_]+|₸", written.casefold())
         factor = 1

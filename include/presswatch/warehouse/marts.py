@@ -80,3 +80,7 @@ def publish_in_transaction(conn: psycopg.Connection, month: dt.date, run_id: str
     )
     _execute_file(conn, "marts/discard_stage.sql", params)
     return headline
+
+
+def discard_stage(conn: psycopg.Connection, run_id: str) -> None:
+    _execute_file(conn, "marts/discard_stage.sql", {"run_id": run_id})

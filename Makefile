@@ -1,0 +1,46 @@
+# presswatch — the two commands first: `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MONTH  ?=
+export PYTHONPATH := $(CURDIR)
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: demo test run install warehouse warehouse-stop clean help
+
+help:
+	@echo "make demo                 run March 2024 on the bundled sample inbox (embedded warehouse unless WAREHOUSE_URL)"
+	@echo "make test                 the whole test suite"
+	@echo "make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"
+	@echo "make warehouse            start the embedded warehouse and leave it running; prints its URL"
+	@echo "make warehouse-stop       stop it"
+
+demo: $(STAMP)
+	$(PY) -m include.presswatch.cli demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+run: $(STAMP)
+	@test -n "$(MONTH)" || { echo "usage: make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"; exit 2; }
+	$(PY) -m include.presswatch.cli run --month "$(MONTH)" $(if $(INBOX),--inbox "$(INBOX)") $(if $(STORAGE),--storage "$(STORAGE)")
+
+warehouse: $(STAMP)
+	$(PY) -m include.presswatch.cli warehouse start
+
+warehouse-stop: $(STAMP)
+	$(PY) -m include.presswatch.cli warehouse stop
+
+install: $(STAMP)
+
+# Reinstalls when the pins change. constraints.txt pins every transitive dependency.
+$(STAMP): requirements.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $(STAMP)
+
+clean:
+	-$(PY) -m include.presswatch.cli warehouse stop
+	rm -rf .data storage

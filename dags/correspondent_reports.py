@@ -1,0 +1,94 @@
+"""
+### Correspondent reports
+
+Ingests the spreadsheets regional correspondents send, so every report reaches the warehouse or
+quarantine with a reason a correspondent can act on.
+
+**Reads** every file under `<inbox>/correspondents/` (xlsx, xls, ods, csv; any folder depth).
+**Writes** `raw.file` and `raw.row` (lineage), `core.report` (accepted reports), `quarantine.row`
+and `quarantine.row_problem` (rejected rows: sheet, row, column, reason), `quarantine.file` (files that
+cannot be read at all) and rebuilds `core.legal_case`.
+
+Each file is a mapped task of its own: one bad file never stops the others. A file whose bytes were
+already loaded from the same path is skipped; a changed file replaces its previous version.
+
+Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled sample inbox).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:5432/presswatch/core/report")
+
+
+@dag(
+    dag_id="correspondent_reports",
+    schedule="@hourly",
+    start_date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    default_args={"owner": "presswatch", "retries": 2, "retry_delay": dt.timedelta(minutes=1)},
+    tags={"presswatch", "intake"},
+    params={"inbox": Param(None, type=["null", "string"], description="Inbox folder; empty for the default")},
+)
+def correspondent_reports():
+    @task
+    def prepare_warehouse() -> dict:
+        """Apply pending migrations and sync the taxonomy and gazetteer into the dimension tables."""
+        from include.presswatch.warehouse.connection import connect
+        from include.presswatch.warehouse.migrations import migrate
+        from include.presswatch.warehouse.reference_sync import sync_reference
+
+        with connect() as conn:
+            applied = migrate(conn)
+            counts = sync_reference(conn)
+        return {"migrations_applied": applied, "reference_rows": counts}
+
+    @task
+    def find_files(params=None) -> list[str]:
+        """List the files of the correspondents inbox."""
+        from include.presswatch import intake, settings
+
+        inbox = settings.inbox_dir(params.get("inbox"))
+        files = intake.discover_files(inbox)
+        print(f"found {len(files)} files under {intake.correspondents_dir(inbox)}")
+        return files
+
+    @task(map_index_template="{{ inbox_path }}")
+    def ingest(inbox_path: str, params=None) -> dict:
+        """Read, normalize, check (Great Expectations) and load one file."""
+        import dataclasses
+
+        from include.presswatch import intake, settings
+        from include.presswatch.warehouse.connection import connect
+
+        get_current_context()["inbox_path"] = inbox_path
+        with connect() as conn:
+            outcome = intake.ingest_file(conn, settings.inbox_dir(params.get("inbox")), inbox_path)
+        print(outcome.describe())
+        return dataclasses.asdict(outcome)
+
+    @task(trigger_rule="all_done", outlets=[CORE_REPORTS])
+    def refresh_cases_and_report(outcomes: list[dict]) -> dict:
+        """Rebuild the legal cases and log what the run read, loaded and quarantined."""
+        from include.presswatch.intake import summarize_outcomes
+        from include.presswatch.warehouse.connection import connect
+        from include.presswatch.warehouse.load_reports import refresh_legal_cases
+
+        with connect() as conn:
+            cases = refresh_legal_cases(conn)
+        summary = summarize_outcomes([o for o in outcomes if o])
+        summary["legal_cases"] = cases
+        print(f"correspondent intake: {summary}")
+        return summary
+
+    files = find_files()
+    prepare_warehouse() >> files
+    refresh_cases_and_report(ingest.expand(inbox_path=files))
+
+
+correspondent_reports()

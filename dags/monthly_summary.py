@@ -1,0 +1,120 @@
+"""
+### Monthly summary
+
+Builds the month's overview: the counts the service publishes and the report drafts editors finish.
+
+**Reads** `core.report`, `core.legal_case` and the reference dimensions (and registry matches when
+the registry pipeline has run). **Writes** `mart.monthly_group_counts`, `mart.monthly_category_counts`,
+`mart.monthly_region_counts`, `mart.publication`, and the drafts
+`<storage>/reports/YYYY-MM/monitoring-YYYY-MM.<lang>.md`.
+
+The counting rules of the taxonomy apply: a report counts in its event month, context is never counted,
+a legal claim counts once when first reported, the same report sent twice counts once.
+
+Marts are staged per run and checked (group totals equal their categories and regions, no negative
+counts) before anything is published; marts and drafts are then published together. A failing run
+leaves the month's previous marts and drafts in place.
+
+Params: `month` (`YYYY-MM`; empty for the month before the run, in Asia/Almaty time) and `storage`
+(default: `PRESSWATCH_STORAGE`, else `./storage`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import CronTriggerTimetable, Param, dag, task
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@dag(
+    dag_id="monthly_summary",
+    # On the 1st at 06:00 in Almaty: the run reports on the month that has just ended.
+    schedule=CronTriggerTimetable("0 6 1 * *", timezone="Asia/Almaty"),
+    start_date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    default_args={"owner": "presswatch", "retries": 1, "retry_delay": dt.timedelta(minutes=2)},
+    tags={"presswatch", "reporting"},
+    params={
+        "month": Param(None, type=["null", "string"], pattern=MONTH_PATTERN, description="YYYY-MM; empty = last month"),
+        "storage": Param(None, type=["null", "string"], description="Storage folder; empty for the default"),
+    },
+)
+def monthly_summary():
+    @task
+    def resolve_month(params=None, dag_run=None) -> str:
+        """The month this run reports on."""
+        from include.presswatch.monthly import resolve_month as resolve
+
+        month = resolve(params.get("month"), dag_run.run_after if dag_run else None)
+        print(f"reporting on {month:%Y-%m}")
+        return f"{month:%Y-%m}"
+
+    @task
+    def stage_marts(month: str, run_id=None) -> dict:
+        """Build the month's marts into staging for this run."""
+        from include.presswatch import monthly
+        from include.presswatch.warehouse.connection import connect
+
+        with connect() as conn:
+            return monthly.stage(conn, monthly.parse_month(month), run_id)
+
+    @task
+    def check_marts(month: str, run_id=None) -> None:
+        """Fail the run, publishing nothing, when a staged mart breaks a check."""
+        from include.presswatch import monthly
+        from include.presswatch.warehouse.connection import connect
+
+        with connect() as conn:
+            monthly.check(conn, run_id)
+
+    @task
+    def render_drafts(month: str, params=None, run_id=None) -> list[str]:
+        """Render the drafts from the staged marts into the run's staging folder."""
+        from include.presswatch import monthly, settings
+        from include.presswatch.warehouse.connection import connect
+
+        with connect() as conn:
+            staged = monthly.render_drafts(conn, monthly.parse_month(month), run_id, settings.storage_dir(params.get("storage")))
+        return [str(p) for p in staged]
+
+    @task
+    def publish(month: str, staged: list[str], params=None, run_id=None) -> dict:
+        """Publish marts and drafts together."""
+        from pathlib import Path
+
+        from include.presswatch import monthly, settings
+        from include.presswatch.warehouse.connection import connect
+
+        with connect() as conn:
+            result = monthly.publish(
+                conn, monthly.parse_month(month), run_id, settings.storage_dir(params.get("storage")),
+                [Path(p) for p in staged],
+            )
+        print(f"published {result}")
+        return result
+
+    @task(trigger_rule="all_done")
+    def discard_staging(month: str, params=None, run_id=None) -> None:
+        """Drop what this run staged (nothing is left after a publication; leftovers after a failure)."""
+        from include.presswatch import monthly, settings
+        from include.presswatch.warehouse.connection import connect
+
+        if not month:
+            return
+        with connect() as conn:
+            monthly.discard(conn, monthly.parse_month(month), run_id, settings.storage_dir(params.get("storage")))
+
+    month = resolve_month()
+    staged_marts = stage_marts(month)
+    checked = check_marts(month)
+    drafts = render_drafts(month)
+    published = publish(month, drafts)
+    staged_marts >> checked >> drafts
+    published >> discard_staging(month)
+
+
+monthly_summary()
