@@ -1,0 +1,259 @@
+"""Registry snapshots into the warehouse: stage with COPY, diff in SQL, match the changes, all or nothing.
+
+One snapshot is one transaction: staging (a temporary table whose keys PostgreSQL computes as COPY writes
+the rows), the diff against the source's current state (sql/registry/diff.sql: one hash full join that
+keeps only what differs), the history rows, removals (valid snapshots only) and matching of the new and
+changed entries. A snapshot that cannot be read is recorded as failed and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+from ..normalize.domains import Matcher
+from ..sources.registry_common import STAGE_COLUMNS, RegistryReadError, SnapshotInput
+from ..sources.registry_watchlist import Watchlist
+from .bulk import copy_rows
+from .sql_files import statement
+
+log = logging.getLogger(__name__)
+
+# A valid snapshot may not shrink by more than this against the last valid one of its source: a register
+# does not lose a few percent of its entries between two readings, a broken download does.
+MAX_ROW_DROP = 0.05
+MATCH_COLUMNS = ("source", "notice_key", "outlet_id", "outlet", "outlet_domain", "matched_host",
+                 "matched_host_unicode", "match_kind")
+
+
+@dataclass
+class SnapshotOutcome:
+    source: str
+    origin: str
+    status: str  # valid, partial, failed, skipped (already ingested)
+    snapshot_id: int | None = None
+    rows_loaded: int = 0
+    counts: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    unchanged: bool = False
+
+    def describe(self) -> str:
+        if self.status == "skipped":
+            return f"{self.source} {self.origin}: already ingested, skipped"
+        text = f"{self.source} {self.origin}: {self.status}"
+        if self.unchanged:
+            text += " (unchanged)"
+        text += f", {self.rows_loaded} entries; " + ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        if self.problems:
+            text += f"; problems: {'; '.join(self.problems[:5])}"
+        return text
+
+
+# -- watchlist ------------------------------------------------------------------------------------------
+
+def sync_watchlist(conn: psycopg.Connection, watchlist: Watchlist) -> dict[str, int]:
+    """Replace ref.outlet and ref.outlet_domain with the watchlist (product list plus inbox extension)."""
+    with conn.transaction():
+        conn.execute("DELETE FROM ref.outlet_domain")
+        conn.execute("DELETE FROM ref.outlet")
+        outlets = copy_rows(conn, "ref.outlet", ["outlet_id", "name", "name_ru", "city", "origin"],
+                            [(o.outlet_id, o.name, o.name_ru, o.city, o.origin) for o in watchlist.outlets])
+        domains = copy_rows(conn, "ref.outlet_domain", ["outlet_id", "domain", "domain_unicode", "wildcard"],
+                            [(o.outlet_id, a, u, w) for o in watchlist.outlets for a, u, w in o.domains])
+    return {"outlets": outlets, "domains": domains}
+
+
+def last_match_fingerprint(conn: psycopg.Connection) -> str | None:
+    row = conn.execute("SELECT watchlist_sha256 FROM core.registry_match_run ORDER BY run_id DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def _patterns(matcher: Matcher) -> list[str]:
+    def escape(term: str) -> str:
+        return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    return [f"%{escape(t)}%" for t in matcher.prefilter_terms()] or ["\x00never\x00"]
+
+
+def _stage_matches(conn: psycopg.Connection, matcher: Matcher, candidates) -> tuple[int, int]:
+    conn.execute(statement("registry/create_match_stage.sql"))
+    checked = 0
+
+    def rows():
+        nonlocal checked
+        for source, notice_key, domains, urls in candidates:
+            checked += 1
+            split = lambda text: [v for v in text.split(" | ") if v]  # noqa: E731
+            for m in matcher.match_entry(split(domains), split(urls)):
+                yield (source, notice_key, m.outlet_id, m.outlet, m.outlet_domain, m.matched_host,
+                       m.matched_host_unicode, m.match_kind)
+
+    found = copy_rows(conn, "registry_match_stage", MATCH_COLUMNS, rows())
+    return checked, found
+
+
+def rematch_all(conn: psycopg.Connection, watchlist: Watchlist) -> dict[str, int]:
+    """Match every entry of every register against the watchlist (after the watchlist changed)."""
+    matcher = Matcher(watchlist.domains())
+    with conn.transaction():
+        candidates = conn.execute(statement("registry/match_candidates_all.sql"),
+                                  {"patterns": _patterns(matcher)}).fetchall()
+        checked, found = _stage_matches(conn, matcher, candidates)
+        conn.execute(statement("registry/drop_stale_matches_all.sql"))
+        conn.execute(statement("registry/upsert_matches.sql"))
+        conn.execute(
+            "INSERT INTO core.registry_match_run (scope, watchlist_sha256, notices_checked, matches) VALUES ('all', %s, %s, %s)",
+            (watchlist.fingerprint(), checked, found))
+        conn.execute("DROP TABLE registry_match_stage")
+    log.info("matched all register entries: %d checked, %d matches", checked, found)
+    return {"checked": checked, "matches": found}
+
+
+# -- snapshots ------------------------------------------------------------------------------------------
+
+def _already_ingested(conn: psycopg.Connection, snapshot: SnapshotInput, input_sha: str | None) -> bool:
+    if not input_sha:
+        return False
+    return conn.execute(
+        "SELECT 1 FROM core.registry_snapshot WHERE source = %s AND input_sha256 = %s AND status <> 'failed'",
+        (snapshot.source, input_sha)).fetchone() is not None
+
+
+def _insert_snapshot(conn, snapshot: SnapshotInput, input_sha, status, problems, rows_loaded=0,
+                     unchanged_from=None) -> tuple[int, dt.datetime]:
+    return conn.execute(
+        """INSERT INTO core.registry_snapshot (source, register, origin, files, register_time, content_sha256,
+               input_sha256, row_count, rows_loaded, rows_rejected, status, problems, unchanged_from)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING snapshot_id, taken_at""",
+        (snapshot.source, snapshot.register, snapshot.origin, json.dumps([f.as_dict() for f in snapshot.files]),
+         snapshot.register_time, snapshot.content_sha256, input_sha, snapshot.rows_read, rows_loaded,
+         snapshot.rejected, status, problems, unchanged_from),
+    ).fetchone()
+
+
+def _stage(conn: psycopg.Connection, snapshot: SnapshotInput) -> int:
+    """COPY the snapshot into registry_stage; the fast path when the reader offers one. Returns rows staged."""
+    conn.execute(statement("registry/create_stage.sql"))
+    parts = snapshot.copy_parts()
+    if parts is not None:
+        try:
+            with conn.transaction():  # a savepoint: a failed COPY leaves an empty stage behind
+                staged = 0
+                with conn.cursor() as cur:
+                    for encoding, blocks in parts:
+                        copy_sql = sql.SQL(
+                            "COPY registry_stage (ip, domain, url, organization, decision_number, decision_date) "
+                            "FROM STDIN (FORMAT csv, DELIMITER ';', QUOTE '\"', ESCAPE '\"', ENCODING {})"
+                        ).format(sql.Literal(encoding))
+                        with cur.copy(copy_sql) as copy:
+                            for block in blocks:
+                                copy.write(block)
+                        staged += cur.rowcount
+                return staged
+        except psycopg.errors.DataError as error:
+            log.info("%s %s: COPY refused the file (%s); reading it line by line",
+                     snapshot.source, snapshot.origin, str(error).splitlines()[0])
+    return copy_rows(conn, "registry_stage", STAGE_COLUMNS, snapshot.rows())
+
+
+def _last_snapshot(conn, source: str, valid_only: bool):
+    return conn.execute(
+        f"""SELECT snapshot_id, content_sha256, rows_loaded, status, problems FROM core.registry_snapshot
+            WHERE source = %s AND status {"= 'valid'" if valid_only else "<> 'failed'"}
+            ORDER BY snapshot_id DESC LIMIT 1""",
+        (source,)).fetchone()
+
+
+def ingest_snapshot(conn: psycopg.Connection, snapshot: SnapshotInput, watchlist: Watchlist,
+                    match_changes: bool = True) -> SnapshotOutcome:
+    """Record one snapshot, diff it against its source's current state and match what changed."""
+    outcome = SnapshotOutcome(snapshot.source, snapshot.origin, "failed")
+    try:
+        if hasattr(snapshot, "inspect"):
+            snapshot.inspect()
+        input_sha = getattr(snapshot, "input_sha256", None)
+        if _already_ingested(conn, snapshot, input_sha):
+            outcome.status = "skipped"
+            return outcome
+        with conn.transaction():
+            previous = _last_snapshot(conn, snapshot.source, valid_only=False)
+            if previous and snapshot.content_sha256 and previous[1] == snapshot.content_sha256:
+                return _ingest_unchanged(conn, snapshot, input_sha, previous, outcome)
+            staged = _stage(conn, snapshot)
+            return _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes, outcome)
+    except RegistryReadError as error:
+        outcome.problems = [str(error)]
+        with conn.transaction():
+            outcome.snapshot_id, _ = _insert_snapshot(conn, snapshot, None, "failed", outcome.problems)
+        log.error("%s %s: snapshot failed: %s", snapshot.source, snapshot.origin, error)
+        return outcome
+
+
+def _ingest_unchanged(conn, snapshot, input_sha, previous, outcome: SnapshotOutcome) -> SnapshotOutcome:
+    """Same data as the last snapshot: nothing to stage; a second valid reading may complete removals."""
+    previous_id, _sha, rows_loaded, status, problems = previous
+    outcome.status, outcome.unchanged, outcome.rows_loaded = status, True, rows_loaded
+    outcome.problems = list(problems)
+    snapshot_id, taken_at = _insert_snapshot(conn, snapshot, input_sha, status, problems, rows_loaded, previous_id)
+    outcome.snapshot_id = snapshot_id
+    removed = 0
+    if status == "valid":
+        removed = conn.execute(statement("registry/remove_missing_twice.sql"),
+                               {"source": snapshot.source, "snapshot": snapshot_id, "taken_at": taken_at}).rowcount
+    outcome.counts = {"new": 0, "changed": 0, "relisted": 0, "removed": removed}
+    conn.execute("UPDATE core.registry_snapshot SET removed_count = %s WHERE snapshot_id = %s", (removed, snapshot_id))
+    return outcome
+
+
+def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes, outcome) -> SnapshotOutcome:
+    problems = list(snapshot.problems)
+    last_valid = _last_snapshot(conn, snapshot.source, valid_only=True)
+    if last_valid and last_valid[2] and staged < last_valid[2] * (1 - MAX_ROW_DROP):
+        problems.append(f"{staged} entries against {last_valid[2]} in the last valid snapshot: "
+                        f"a drop of more than {MAX_ROW_DROP:.0%}")
+    if staged == 0 and snapshot.rows_read > 0:
+        problems.append("no entry could be read")
+    status = "partial" if problems else "valid"
+    snapshot_id, taken_at = _insert_snapshot(conn, snapshot, input_sha, status, problems, staged)
+    params = {"source": snapshot.source, "register": snapshot.register, "snapshot": snapshot_id, "taken_at": taken_at}
+
+    conn.execute("ANALYZE registry_stage")
+    conn.execute(statement("registry/diff.sql"), params)
+    counts = dict(conn.execute("SELECT event, count(*) FROM registry_diff GROUP BY event").fetchall())
+    conn.execute(statement("registry/insert_new.sql"), params)
+    conn.execute(statement("registry/update_present.sql"), params)
+    conn.execute(statement("registry/record_events.sql"), params)
+    removed = 0
+    if status == "valid":
+        removed = conn.execute(statement("registry/remove_missing_twice.sql"), params).rowcount
+        conn.execute(statement("registry/mark_missing_once.sql"), params)
+    outcome.counts = {"new": counts.get("new", 0), "changed": counts.get("changed", 0),
+                      "relisted": counts.get("relisted", 0), "removed": removed}
+    if status == "valid":
+        outcome.counts["missing_once"] = counts.get("missing", 0) - removed
+    conn.execute(
+        """UPDATE core.registry_snapshot SET new_count = %s, changed_count = %s, relisted_count = %s, removed_count = %s
+           WHERE snapshot_id = %s""",
+        (outcome.counts["new"], outcome.counts["changed"], outcome.counts["relisted"], removed, snapshot_id))
+
+    if match_changes:
+        matcher = Matcher(watchlist.domains())
+        candidates = [(snapshot.source, key, domains, urls) for key, domains, urls in conn.execute(
+            statement("registry/match_candidates_changed.sql"), {"patterns": _patterns(matcher)})]
+        checked, found = _stage_matches(conn, matcher, candidates)
+        conn.execute(statement("registry/drop_stale_matches_changed.sql"), params)
+        conn.execute(statement("registry/upsert_matches.sql"))
+        conn.execute(
+            """INSERT INTO core.registry_match_run (snapshot_id, scope, watchlist_sha256, notices_checked, matches)
+               VALUES (%s, 'changed', %s, %s, %s)""", (snapshot_id, watchlist.fingerprint(), checked, found))
+        outcome.counts["matches"] = found
+        conn.execute("DROP TABLE registry_match_stage")
+    conn.execute("DROP TABLE registry_diff")
+    conn.execute("DROP TABLE registry_stage")
+    outcome.status, outcome.snapshot_id, outcome.rows_loaded, outcome.problems = status, snapshot_id, staged, problems
+    return outcome
