@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def run_month(month: str, inbox: str | None, storage: str | None) -> dict:
     from .warehouse.connection import warehouse_url
 
     parse_month(month)  # a wrong month fails here, before any work
+    # Someone is waiting at the terminal: fail at once instead of retrying minutes later.
+    os.environ.setdefault("PRESSWATCH_TASK_RETRIES", "0")
     airflow_env.configure()
     url = warehouse_url()  # starts the embedded warehouse when WAREHOUSE_URL is not set
     airflow_env.migrate_metadata_db()
