@@ -82,3 +82,46 @@ def ingest_registry(conn: psycopg.Connection, inbox: str | Path | None = None,
         conn.commit()
     (outcome.matches,) = conn.execute("SELECT count(*) FROM core.registry_match").fetchone()
     return outcome
+
+
+def fetch_http_snapshots(sources: list[dict], dest: Path) -> tuple[list[SnapshotInput], list[str]]:
+    """Download register dumps from HTTP sources into ``dest`` and return them as snapshots.
+
+    ``sources``: ``{"name": ..., "url": ..., "format": "zi_csv" | "xml"}`` (in Airflow, one connection per
+    source). Conditional GET state (ETag, Last-Modified) is kept in ``dest/http-state.json``: an unchanged
+    feed gives no snapshot. Returns the snapshots and, per source that failed, the reason; the files
+    fetched stay in ``dest`` as the raw input.
+    """
+    import datetime as dt
+    import json
+
+    from .sources.registry_http import FetchError, fetch
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    state_file = dest / "http-state.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    snapshots: list[SnapshotInput] = []
+    failures: list[str] = []
+    for source in sources:
+        name, url, kind = source["name"], source["url"], source.get("format", "zi_csv")
+        known = state.get(url, {})
+        try:
+            result = fetch(url, etag=known.get("etag"), last_modified=known.get("last_modified"))
+        except FetchError as error:
+            failures.append(f"{name}: {error}")
+            continue
+        if result.not_modified:
+            log.info("%s: not modified since the last fetch", name)
+            continue
+        folder = dest / name / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        folder.mkdir(parents=True, exist_ok=True)
+        file_name = "dump.csv" if kind == "zi_csv" else ("dump.zip" if result.body[:2] == b"PK" else "dump.xml")
+        (folder / file_name).write_bytes(result.body)
+        state[url] = {"etag": result.etag, "last_modified": result.last_modified}
+        found = registry_csv.discover(folder) if kind == "zi_csv" else registry_xml.discover(folder)
+        for snapshot in found:
+            snapshot.origin = f"{url} ({folder.relative_to(dest)})"
+        snapshots += found
+    state_file.write_text(json.dumps(state, indent=1))
+    return snapshots, failures

@@ -13,7 +13,18 @@ FROM (
                 ELSE 'back' END AS event,
            s.content_hash, n.content_hash AS previous_content_hash, n.missing_since_snapshot,
            s.ip, s.domain, s.url, s.organization, s.decision_number, s.decision_date, s.entry_id, s.listed_at
-    FROM registry_stage s
+    FROM (
+        SELECT st.*,
+               CASE WHEN NOT st.multi_value THEN st.raw_key
+               ELSE md5(coalesce(st.organization, '') || chr(31) || btrim(coalesce(st.decision_number, '')) || chr(31)
+                        || coalesce(st.decision_date, '') || chr(31)
+                        || coalesce((SELECT string_agg(v, ' | ' ORDER BY v COLLATE "C")
+                                     FROM unnest(string_to_array(st.domain, ' | ')) v), '') || chr(31)
+                        || coalesce((SELECT string_agg(v, ' | ' ORDER BY v COLLATE "C")
+                                     FROM unnest(string_to_array(st.url, ' | ')) v), ''))::uuid
+               END AS notice_key
+        FROM registry_stage st
+    ) s
     FULL JOIN (SELECT notice_key, content_hash, status, missing_since_snapshot
                FROM core.registry_notice WHERE source = %(source)s) n
       ON n.notice_key = s.notice_key

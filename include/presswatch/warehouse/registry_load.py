@@ -222,8 +222,8 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
     snapshot_id, taken_at = _insert_snapshot(conn, snapshot, input_sha, status, problems, staged)
     params = {"source": snapshot.source, "register": snapshot.register, "snapshot": snapshot_id, "taken_at": taken_at}
 
-    conn.execute("ANALYZE registry_stage")
     conn.execute(statement("registry/diff.sql"), params)
+    conn.execute(statement("registry/diff_reordered_ips.sql"), params)
     counts = dict(conn.execute("SELECT event, count(*) FROM registry_diff GROUP BY event").fetchall())
     conn.execute(statement("registry/insert_new.sql"), params)
     conn.execute(statement("registry/update_present.sql"), params)

@@ -1,0 +1,118 @@
+"""Register feeds over HTTP, with ``requests``: timeouts, retries, conditional GET, ``next_url`` pagination.
+
+* Every request has a connect and a read timeout.
+* 429 and 5xx answers, connection errors and timeouts are retried with exponential backoff; a
+  ``Retry-After`` header (seconds or an HTTP date) is honoured, capped at ``max_wait``.
+* ``etag``/``last_modified`` from the previous fetch make the request conditional; a 304 means nothing new.
+* ``fetch_json_pages`` follows ``metadata.next_url`` (OONI-style JSON) until it is null.
+
+Anything that still fails raises ``FetchError`` with the URL and the reason; the caller records it and the
+warehouse keeps its earlier state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import requests
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = (10.0, 120.0)  # connect, read
+
+
+class FetchError(RuntimeError):
+    """An HTTP source could not be read: the snapshot is not taken."""
+
+
+@dataclass
+class FetchResult:
+    url: str
+    status_code: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    attempts: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status_code == 304
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (moment - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def fetch(url: str, *, session: requests.Session | None = None, etag: str | None = None,
+          last_modified: str | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+          max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 300.0,
+          sleep: Callable[[float], None] = time.sleep) -> FetchResult:
+    """GET ``url`` with retries; conditional when ``etag``/``last_modified`` are given."""
+    session = session or requests.Session()
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    reason = "no attempt made"
+    for attempt in range(1, max_attempts + 1):
+        wait = backoff * 2 ** (attempt - 1)
+        try:
+            response = session.get(url, headers=headers, timeout=timeout)
+        except (requests.Timeout, requests.ConnectionError) as error:
+            reason = f"{type(error).__name__}: {error}"
+        else:
+            if response.status_code in RETRY_STATUSES:
+                reason = f"HTTP {response.status_code}"
+                told = _retry_after(response.headers.get("Retry-After"))
+                if told is not None:
+                    wait = told
+            elif response.status_code == 304 or response.ok:
+                return FetchResult(url, response.status_code, response.content if response.ok else b"",
+                                   response.headers.get("ETag", etag), response.headers.get("Last-Modified", last_modified),
+                                   attempt)
+            else:
+                raise FetchError(f"{url}: HTTP {response.status_code} {response.reason}")
+        if attempt < max_attempts:
+            wait = min(wait, max_wait)
+            log.warning("%s: %s; retry %d of %d in %.1f s", url, reason, attempt, max_attempts - 1, wait)
+            sleep(wait)
+    raise FetchError(f"{url}: gave up after {max_attempts} attempts ({reason})")
+
+
+def fetch_json_pages(url: str, *, max_pages: int = 1000, **options) -> list[dict]:
+    """Every page of an OONI-style listing: ``results`` of each page, following ``metadata.next_url``."""
+    results: list[dict] = []
+    pages = 0
+    while url:
+        pages += 1
+        if pages > max_pages:
+            raise FetchError(f"more than {max_pages} pages; stopped at {url}")
+        response = fetch(url, **options)
+        try:
+            page = json.loads(response.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise FetchError(f"{url}: not valid JSON ({error})") from None
+        if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+            raise FetchError(f"{url}: JSON without a results list")
+        results.extend(page["results"])
+        url = (page.get("metadata") or {}).get("next_url")
+    return results

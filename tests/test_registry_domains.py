@@ -1,0 +1,77 @@
+"""Host normalisation and label-wise matching of register entries against the watchlist."""
+
+import pytest
+
+from include.presswatch.normalize.domains import InvalidHost, Matcher, WatchedDomain, normalize_host, url_host, watch_entry
+
+
+def matcher(*entries):
+    watched = []
+    for outlet_id, text in entries:
+        domain, unicode_domain, wildcard = watch_entry(text)
+        watched.append(WatchedDomain(outlet_id, outlet_id.title(), domain, unicode_domain, wildcard))
+    return Matcher(watched)
+
+
+def kinds(found):
+    return {(m.outlet_id, m.match_kind, m.matched_host) for m in found}
+
+
+def test_hosts_are_lower_case_punycode_without_www_port_or_trailing_dot():
+    assert normalize_host("WWW.Example.KZ.:8080") == ("example.kz", "example.kz")
+    assert normalize_host("ақжайық.қаз") == ("xn--80aarn4g9ve.xn--80ao21a", "ақжайық.қаз")
+    assert normalize_host("xn--80aarn4g9ve.xn--80ao21a")[1] == "ақжайық.қаз"
+
+
+@pytest.mark.parametrize("text", ["", "exa mple.kz", "1.2.3.4", "2606:4700::1", "-bad-.kz", "a" * 64 + ".kz",
+                                  "xn--zz-invalid-idn-.kz", "localhost"])
+def test_malformed_hosts_and_ips_are_refused(text):
+    with pytest.raises(InvalidHost):
+        normalize_host(text)
+
+
+def test_url_host_survives_malformed_urls():
+    assert url_host("http:/premium-diploms.com/page") == "premium-diploms.com"
+    assert url_host("https://сайт.рф/путь?q=1|2") == "сайт.рф"
+    assert url_host("example.kz/news") == "example.kz"
+    assert url_host("http://") is None
+
+
+def test_a_bare_public_suffix_cannot_be_an_outlet():
+    with pytest.raises(InvalidHost, match="public suffix"):
+        watch_entry("com.kz")
+    with pytest.raises(InvalidHost):
+        watch_entry("*.kz")
+
+
+def test_look_alikes_never_match():
+    m = matcher(("example", "example.kz"))
+    for host in ["notexample.kz", "example.kz.evil.com", "example.kz-news.ru", "example.kzz", "ex-ample.kz"]:
+        assert m.match_entry([host], [f"https://{host}/example.kz"]) == [], host
+
+
+def test_every_match_kind_strongest_first():
+    m = matcher(("example", "example.kz"), ("portal", "*.portal.kz"))
+    assert kinds(m.match_entry(["www.EXAMPLE.kz"], [])) == {("example", "exact", "example.kz")}
+    assert kinds(m.match_entry(["news.example.kz"], [])) == {("example", "subdomain", "news.example.kz")}
+    assert kinds(m.match_entry(["*.example.kz"], [])) == {("example", "register_wildcard", "*.example.kz")}
+    assert kinds(m.match_entry(["city.portal.kz"], [])) == {("portal", "watchlist_wildcard", "city.portal.kz")}
+    assert kinds(m.match_entry([], ["http://example.kz/a"])) == {("example", "url_host", "example.kz")}
+    # One entry matching an outlet several ways is reported once, with the strongest kind.
+    assert kinds(m.match_entry(["*.example.kz", "example.kz"], ["http://example.kz/"])) == {
+        ("example", "exact", "example.kz")}
+
+
+def test_ip_alone_never_matches_and_suffix_wildcards_are_ignored():
+    m = matcher(("example", "example.kz"))
+    assert m.match_entry(["93.184.216.34", "*.kz", "*.com.kz"], ["http://93.184.216.34/"]) == []
+
+
+def test_idn_in_the_register_matches_a_punycode_watchlist_entry_and_back():
+    m = matcher(("zhayik", "xn--80aarn4g9ve.xn--80ao21a"))
+    found = m.match_entry(["АҚЖАЙЫҚ.ҚАЗ"], [])
+    assert kinds(found) == {("zhayik", "exact", "xn--80aarn4g9ve.xn--80ao21a")}
+    assert found[0].matched_host_unicode == "ақжайық.қаз"
+    m = matcher(("zhayik", "ақжайық.қаз"))
+    assert kinds(m.match_entry([], ["http://xn--80aarn4g9ve.xn--80ao21a/x"])) == {
+        ("zhayik", "url_host", "xn--80aarn4g9ve.xn--80ao21a")}
