@@ -73,8 +73,10 @@ def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path
     try:
         with conn.transaction():
             headline = marts.publish_in_transaction(conn, month, run_id, finals)
+            # Last step inside the transaction: if a file cannot be moved, the marts roll back too.
             moved = draft_storage.swap_into_place(staged, final_dir)
     except Exception:
+        # The commit itself failed after the files moved: put the previous drafts back.
         draft_storage.restore(moved, staged_dir=draft_storage.staging_dir(storage, month, run_id))
         raise
     for _, backup in moved:

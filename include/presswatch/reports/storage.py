@@ -48,10 +48,10 @@ def swap_into_place(staged: list[Path], final_dir: Path) -> list[tuple[Path, Pat
             if final.exists():
                 backup = path.with_name(path.name + ".previous")
                 os.replace(final, backup)
-            os.replace(path, final)
             moved.append((final, backup))
+            os.replace(path, final)
     except OSError:
-        restore(moved, staged_dir=staged[0].parent if staged else None)
+        restore(moved, staged_dir=staged[0].parent)
         raise
     return moved
 
@@ -59,10 +59,11 @@ def swap_into_place(staged: list[Path], final_dir: Path) -> list[tuple[Path, Pat
 def restore(moved: list[tuple[Path, Path | None]], staged_dir: Path | None = None) -> None:
     """Undo ``swap_into_place``: put back the replaced files (a failed publication changes nothing)."""
     for final, backup in reversed(moved):
-        if staged_dir is not None:
-            os.replace(final, staged_dir / final.name)
-        else:
-            final.unlink(missing_ok=True)
+        if final.exists():  # the new file made it into place: take it back out
+            if staged_dir is not None:
+                os.replace(final, staged_dir / final.name)
+            else:
+                final.unlink()
         if backup is not None:
             os.replace(backup, final)
 
