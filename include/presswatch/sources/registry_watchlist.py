@@ -79,7 +79,11 @@ def _inbox_outlets(path: Path, known: set[str], skipped: list[str]) -> list[Outl
         return []
     outlets: dict[str, Outlet] = {}
     for number, row in enumerate(reader, start=2):
+        # An unquoted comma in the notes spills into extra fields (key None): keep them with the notes.
+        extra = ",".join(row.pop(None, None) or [])
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if extra:
+            row["notes"] = f"{row.get('notes', '')},{extra}"
         value = row.get("url", "")
         try:
             entry = watch_entry(value if value.startswith("*.") else (url_host(value) or ""))
