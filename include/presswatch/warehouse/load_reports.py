@@ -139,9 +139,8 @@ def load_file(
 
 
 def refresh_legal_cases(conn: psycopg.Connection) -> int:
-    """Rebuild core.legal_case from the reports about each case; returns the number of cases."""
-    with conn.transaction():
-        conn.execute("DELETE FROM core.legal_case")
-        conn.execute(statement("core/legal_case_refresh.sql"))
-        (count,) = conn.execute("SELECT count(*) FROM core.legal_case").fetchone()
-    return count
+    """Rebuild core.legal_case and its dated history core.legal_case_event from the reports about each case
+    (see legal_cases.py); returns the number of cases."""
+    from . import legal_cases
+
+    return legal_cases.refresh(conn)
