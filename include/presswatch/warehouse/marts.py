@@ -12,11 +12,24 @@ import logging
 import psycopg
 
 from .. import settings
+from . import legal_cases
 from .sql_files import statement
 
 log = logging.getLogger(__name__)
 
-MART_BUILDERS = ("monthly_group_counts", "monthly_category_counts", "monthly_region_counts")
+MART_BUILDERS = (
+    "monthly_group_counts", "monthly_category_counts", "monthly_region_counts",
+    # History marts (issue 4): each reads core for the month's own window, never another month's marts.
+    "obstruction_by_year", "ytd_comparison", "monthly_legal_claims", "refusals_by_perpetrator_type",
+)
+
+
+def _obstruction_since() -> dt.date:
+    """First day of the year the cumulative obstruction statistics start from (include/data/organisation.yaml)."""
+    import yaml
+
+    data = yaml.safe_load((settings.DATA_DIR / "organisation.yaml").read_text(encoding="utf-8"))
+    return dt.date(int(data["obstruction_since"]), 1, 1)
 
 
 class MartCheckFailed(RuntimeError):
@@ -36,9 +49,11 @@ def _execute_file(conn: psycopg.Connection, relative_path: str, params: dict) ->
 
 def build_stage(conn: psycopg.Connection, month: dt.date, run_id: str) -> dict[str, int]:
     """Stage the month's marts for ``run_id``; returns rows staged per mart."""
-    params = {"month": month, "run_id": run_id}
+    params = {"month": month, "run_id": run_id, "obstruction_since": _obstruction_since()}
     counts = {}
     with conn.transaction():
+        # Violator types first written this month get their code before the refusals are counted by type.
+        legal_cases.map_actor_wordings(conn, month)
         _execute_file(conn, "marts/discard_stage.sql", params)
         for mart in MART_BUILDERS:
             _execute_file(conn, f"marts/{mart}.sql", params)
