@@ -7,7 +7,7 @@ MONTH  ?=
 export PYTHONPATH := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test run install warehouse warehouse-stop clean help
+.PHONY: demo test run install warehouse warehouse-stop clean help docs airflow stop
 
 help:
 	@echo "make demo                 run March 2024 on the bundled sample inbox (embedded warehouse unless WAREHOUSE_URL)"
@@ -15,6 +15,9 @@ help:
 	@echo "make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"
 	@echo "make warehouse            start the embedded warehouse and leave it running; prints its URL"
 	@echo "make warehouse-stop       stop it"
+	@echo "make airflow              Airflow UI, scheduler, dag-processor, triggerer in the background (PostgreSQL metadata, LocalExecutor)"
+	@echo "make stop                 stop what make airflow started"
+	@echo "make docs                 regenerate docs/warehouse.md (the data dictionary) from the migrations"
 
 demo: $(STAMP)
 	$(PY) -m include.presswatch.cli demo
@@ -31,6 +34,15 @@ warehouse: $(STAMP)
 
 warehouse-stop: $(STAMP)
 	$(PY) -m include.presswatch.cli warehouse stop
+
+airflow: $(STAMP)
+	$(PY) -m include.presswatch.ops airflow start
+
+stop: $(STAMP)
+	$(PY) -m include.presswatch.ops airflow stop
+
+docs: $(STAMP)
+	$(PY) -m include.presswatch.ops docs
 
 install: $(STAMP)
 
