@@ -12,14 +12,14 @@ import psycopg
 
 from . import settings
 from .reports import storage as draft_storage
+from .reports import drafts, versions
 from .reports.draft_data import collect
-from .reports.markdown import render_markdown
 from .warehouse import marts
 
 log = logging.getLogger(__name__)
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-DRAFT_LANGUAGES = ("en",)
+DRAFT_LANGUAGES = ("en", "ru")
 
 
 def parse_month(text: str) -> dt.date:
@@ -55,36 +55,91 @@ def check(conn: psycopg.Connection, run_id: str) -> None:
 
 
 def render_drafts(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path) -> list[Path]:
-    """Render every draft of the month from the staged marts into the run's staging folder."""
+    """Render every draft of the month from the staged marts into the run's staging folder.
+
+    When the content is the same as the latest published version's, nothing is staged (an empty list)
+    and ``publish`` keeps the drafts in place; otherwise the files of the next version are staged.
+    """
+    from . import __version__
+
     data = collect(conn, month, run_id)
-    staged = []
-    for language in DRAFT_LANGUAGES:
-        text = render_markdown(data, language)
-        staged.append(draft_storage.write_staged(storage, month, run_id, draft_storage.draft_name(month, language, "md"), text))
-    log.info("rendered %d drafts into %s", len(staged), draft_storage.staging_dir(storage, month, run_id))
+    previous = versions.read_manifest(draft_storage.month_dir(storage, month))
+    composed = drafts.compose(data, DRAFT_LANGUAGES)
+    unchanged = previous is not None and previous.get("content_fingerprint") == composed.fingerprint
+    version = (previous["version"] if unchanged else previous["version"] + 1) if previous else 1
+    generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    folder = draft_storage.staging_dir(storage, month, run_id)
+    moved = versions.changed_numbers(previous and previous["headline"], data.headline())
+    late = drafts.loaded_since(conn, month, previous["generated_at"]) if previous and not unchanged else (0, 0)
+    drafts.write_plan(folder, {
+        "month": f"{month:%Y-%m}", "version": version, "unchanged": unchanged, "run_id": run_id,
+        "generated_at": generated.isoformat(), "pipeline_version": __version__,
+        "content_fingerprint": composed.fingerprint, "headline": data.headline(), "changes": moved,
+        "why": versions.reasons(previous, late[0], late[1], moved, __version__),
+    })
+    if unchanged:
+        log.info("drafts of %s unchanged since version %d: nothing new to publish", f"{month:%Y-%m}", version)
+        return []
+    staged = [draft_storage.write_staged(storage, month, run_id, name, content)
+              for name, content in drafts.finish(composed, version, generated).items()]
+    log.info("rendered version %d, %d files into %s", version, len(staged), folder)
     return staged
 
 
 def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path, staged: list[Path]) -> dict:
-    """Publish the staged marts and drafts together: both or neither."""
+    """Publish the staged marts and drafts together: both or neither.
+
+    A new draft version is copied to ``versions/vN/`` and moved to the contract paths with its
+    ``manifest.json`` and ``CHANGES.md``; a failure removes the version and restores the previous files.
+    """
     final_dir = draft_storage.month_dir(storage, month)
-    finals = [str(final_dir / p.name) for p in staged]
+    staging = draft_storage.staging_dir(storage, month, run_id)
+    plan = drafts.read_plan(staging)
+    current = versions.read_manifest(final_dir)
+    current_version = current["version"] if current else 0
+    expected = plan["version"] if plan["unchanged"] else plan["version"] - 1
+    if current_version != expected:
+        raise RuntimeError(f"drafts of {month:%Y-%m} were published by another run (now v{current_version}); re-run")
+    if plan["unchanged"]:
+        finals = [str(final_dir / f["name"]) for f in current["files"] if drafts.is_draft(f["name"])]
+        with conn.transaction():
+            headline = marts.publish_in_transaction(conn, month, run_id, finals)
+        draft_storage.discard_staging(storage, month, run_id)
+        log.info("published %s marts: %s; drafts unchanged at version %d", f"{month:%Y-%m}", headline, current_version)
+        return {"month": f"{month:%Y-%m}", "headline": headline, "drafts": finals, "version": current_version,
+                "new_version": False}
+
+    files = {p.name: p.read_bytes() for p in staged}
+    manifest = versions.build_manifest(
+        month=plan["month"], version=plan["version"], run_id=run_id,
+        generated_at=dt.datetime.fromisoformat(plan["generated_at"]), pipeline_version=plan["pipeline_version"],
+        content_fingerprint=plan["content_fingerprint"], files=files, headline=plan["headline"],
+        changes=plan["changes"], why=plan["why"], previous=current,
+    )
+    staged = list(staged) + [
+        draft_storage.write_staged(storage, month, run_id, versions.MANIFEST, versions.manifest_bytes(manifest)),
+        draft_storage.write_staged(storage, month, run_id, versions.CHANGES,
+                                   versions.change_log_markdown(plan["month"], manifest["history"])),
+    ]
+    finals = [str(final_dir / name) for name in sorted(files) if drafts.is_draft(name)]
+    version_dir = versions.version_dir(final_dir, plan["version"])
     moved: list = []
     try:
         with conn.transaction():
             headline = marts.publish_in_transaction(conn, month, run_id, finals)
-            # Last step inside the transaction: if a file cannot be moved, the marts roll back too.
+            draft_storage.keep_version(staged, version_dir)
             moved = draft_storage.swap_into_place(staged, final_dir)
     except Exception:
-        # The commit itself failed after the files moved: put the previous drafts back.
-        draft_storage.restore(moved, staged_dir=draft_storage.staging_dir(storage, month, run_id))
+        draft_storage.restore(moved, staged_dir=staging)
+        draft_storage.drop_version(version_dir)
         raise
     for _, backup in moved:
         if backup is not None:
             backup.unlink(missing_ok=True)
     draft_storage.discard_staging(storage, month, run_id)
-    log.info("published %s: %s; drafts: %s", f"{month:%Y-%m}", headline, ", ".join(finals))
-    return {"month": f"{month:%Y-%m}", "headline": headline, "drafts": finals}
+    log.info("published %s: %s; drafts version %d: %s", f"{month:%Y-%m}", headline, plan["version"], ", ".join(finals))
+    return {"month": f"{month:%Y-%m}", "headline": headline, "drafts": finals, "version": plan["version"],
+            "new_version": True}
 
 
 def run_month(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path) -> dict:

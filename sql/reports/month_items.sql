@@ -7,8 +7,8 @@ WITH month_reports AS (
     ORDER BY r.content_hash, r.report_key
 )
 SELECT m.report_key, m.event_date, m.category_code, c.group_code, c.label_en AS category_en, c.label_ru AS category_ru,
-       reg.code AS region_code, reg.name_en AS region_en, reg.kind AS region_kind,
-       loc.name_en AS locality_en, m.locality_name, m.outlet, m.summary, m.legal_article, m.case_ref,
+       reg.code AS region_code, reg.name_en AS region_en, reg.name_ru AS region_ru, reg.kind AS region_kind,
+       loc.name_en AS locality_en, loc.name_ru AS locality_ru, m.locality_name, m.outlet, m.summary, m.legal_article, m.case_ref,
        m.case_stage, m.plaintiff, m.amount_claimed_kzt, m.perpetrator_type,
        (cr.report_key IS NOT NULL) AS counted
 FROM month_reports m

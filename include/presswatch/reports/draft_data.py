@@ -27,6 +27,16 @@ class DraftData:
     ytd: list[dict]
     previous_year_has_data: bool
     registry: dict = field(default_factory=dict)
+    group_history: list[dict] = field(default_factory=list)
+    regions: list[dict] = field(default_factory=list)
+
+    def headline(self) -> dict:
+        """The counts a version is compared on: per group and per category."""
+        return {
+            "groups": {g["code"]: g["reports"] for g in self.groups},
+            "categories": {c["code"]: c["reports"] for cs in self.categories.values() for c in cs},
+            "confidential": self.confidential_count,
+        }
 
     def items_in(self, categories: tuple[str, ...]) -> list[dict]:
         return [i for i in self.items if i["category_code"] in categories]
@@ -47,6 +57,19 @@ class DraftData:
     @property
     def obstruction_this_month(self) -> int:
         return next((c["reports"] for g in self.categories.values() for c in g if c["code"] == OBSTRUCTION_CATEGORY), 0)
+
+
+# Where each part of the draft comes from: a SQL file under sql/reports/ (run with month and run_id).
+# Another mart (year to date, obstruction statistics) replaces a file name here, nothing else.
+SOURCES = {
+    "groups": "headline_groups",
+    "categories": "headline_categories",
+    "items": "month_items",
+    "obstruction_by_year": "obstruction_by_year",
+    "ytd": "ytd_by_group",
+    "group_history": "group_counts_12_months",
+    "regions": "region_counts",
+}
 
 
 def _rows(conn: psycopg.Connection, name: str, params: dict) -> list[dict]:
@@ -70,18 +93,20 @@ def registry_matches(conn: psycopg.Connection, month: dt.date) -> dict:
 def collect(conn: psycopg.Connection, month: dt.date, run_id: str) -> DraftData:
     params = {"month": month, "run_id": run_id}
     categories: dict[str, list[dict]] = {}
-    for row in _rows(conn, "headline_categories", params):
+    for row in _rows(conn, SOURCES["categories"], params):
         categories.setdefault(row["group_code"], []).append(row)
     (confidential,) = conn.execute(statement("reports/confidential_count.sql"), params).fetchone()
     (previous_year,) = conn.execute(statement("reports/previous_year_has_data.sql"), params).fetchone()
     return DraftData(
         month=month,
-        groups=_rows(conn, "headline_groups", params),
+        groups=_rows(conn, SOURCES["groups"], params),
         categories=categories,
-        items=_rows(conn, "month_items", params),
+        items=_rows(conn, SOURCES["items"], params),
         confidential_count=confidential,
-        obstruction_by_year=_rows(conn, "obstruction_by_year", params),
-        ytd=_rows(conn, "ytd_by_group", params),
+        obstruction_by_year=_rows(conn, SOURCES["obstruction_by_year"], params),
+        ytd=_rows(conn, SOURCES["ytd"], params),
         previous_year_has_data=previous_year,
         registry=_registry(conn, month),
+        group_history=_rows(conn, SOURCES["group_history"], params),
+        regions=_rows(conn, SOURCES["regions"], params),
     )

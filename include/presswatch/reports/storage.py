@@ -73,3 +73,24 @@ def discard_staging(storage: Path, month: dt.date, run_id: str) -> None:
     parent = month_dir(storage, month) / ".staging"
     if parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
+
+
+def keep_version(staged: list[Path], version_dir: Path) -> None:
+    """Copy the staged files to ``version_dir`` (``versions/vN``), which must not exist yet.
+
+    Written beside it first and renamed into place, so a version folder is either complete or absent.
+    """
+    if version_dir.exists():
+        raise FileExistsError(f"{version_dir} already exists: versions are never overwritten")
+    partial = version_dir.with_name("." + version_dir.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for path in staged:
+        shutil.copy2(path, partial / path.name)
+    os.replace(partial, version_dir)
+
+
+def drop_version(version_dir: Path) -> None:
+    """Undo ``keep_version`` after a failed publication."""
+    shutil.rmtree(version_dir, ignore_errors=True)
+    shutil.rmtree(version_dir.with_name("." + version_dir.name + ".partial"), ignore_errors=True)
