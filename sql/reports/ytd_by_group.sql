@@ -1,21 +1,9 @@
--- Year-to-date counted reports per group: this year up to the month, and the same months a year earlier.
-WITH months AS (
-    SELECT m::date AS month, 'current' AS period
-    FROM generate_series(date_trunc('year', %(month)s::date), %(month)s::date, interval '1 month') m
-    UNION ALL
-    SELECT m::date, 'previous'
-    FROM generate_series(date_trunc('year', %(month)s::date) - interval '1 year',
-                         %(month)s::date - interval '1 year', interval '1 month') m
-),
-counted AS (
-    SELECT months.period, r.group_code
-    FROM months, core.counted_reports(months.month) r
-)
-SELECT g.code,
-       count(c.group_code) FILTER (WHERE c.period = 'current') AS current_ytd,
-       count(c.group_code) FILTER (WHERE c.period = 'previous') AS previous_ytd
-FROM ref.category_group g
-LEFT JOIN counted c ON c.group_code = g.code
-WHERE g.counted
-GROUP BY g.code, g.sort_order
+-- Year-to-date counted reports per counted group as staged by this run (mart.ytd_comparison): this year up to the
+-- month against the same months a year earlier, and the month against the previous month and a year earlier.
+SELECT g.code, y.ytd_reports AS current_ytd, y.prev_ytd_reports AS previous_ytd, y.ratio,
+       y.month_reports, y.prev_month_reports, y.month_on_month_ratio,
+       y.same_month_last_year_reports, y.year_on_year_ratio
+FROM mart_stage.ytd_comparison y
+JOIN ref.category_group g ON g.code = y.group_code
+WHERE y.run_id = %(run_id)s AND y.category_code IS NULL
 ORDER BY g.sort_order;

@@ -29,6 +29,13 @@ class DraftData:
     registry: dict = field(default_factory=dict)
     group_history: list[dict] = field(default_factory=list)
     regions: list[dict] = field(default_factory=list)
+    # History marts (issue 4): year to date per category, new claims by kind and article, refusals by who
+    # refused, the month's new cases and updates on cases under way (from core.legal_case / _event).
+    ytd_categories: list[dict] = field(default_factory=list)
+    legal_claims_by_article: list[dict] = field(default_factory=list)
+    refusals_by_perpetrator: list[dict] = field(default_factory=list)
+    new_legal_cases: list[dict] = field(default_factory=list)
+    ongoing_cases: list[dict] = field(default_factory=list)
 
     def headline(self) -> dict:
         """The counts a version is compared on: per group and per category."""
@@ -55,6 +62,18 @@ class DraftData:
         return [i for i in self.items if not i["counted"] and i["group_code"] == "legal_claims"]
 
     @property
+    def refusals_state_share(self) -> float | None:
+        """Share of the month's refusals by state bodies, law enforcement and state-affiliated organisations."""
+        if not self.refusals_by_perpetrator:
+            return None
+        return float(sum(r["share"] for r in self.refusals_by_perpetrator if r["in_state_share"]))
+
+    @property
+    def ytd_amount_claimed_kzt(self):
+        """Damages claimed in the year's new legal claims so far, in tenge."""
+        return sum((r["ytd_amount_claimed_kzt"] for r in self.legal_claims_by_article), 0)
+
+    @property
     def obstruction_this_month(self) -> int:
         return next((c["reports"] for g in self.categories.values() for c in g if c["code"] == OBSTRUCTION_CATEGORY), 0)
 
@@ -69,6 +88,11 @@ SOURCES = {
     "ytd": "ytd_by_group",
     "group_history": "group_counts_12_months",
     "regions": "region_counts",
+    "ytd_categories": "ytd_by_category",
+    "legal_claims_by_article": "legal_claims_by_article",
+    "refusals_by_perpetrator": "refusals_by_perpetrator",
+    "new_legal_cases": "new_legal_cases",
+    "ongoing_cases": "ongoing_cases",
 }
 
 
@@ -109,4 +133,7 @@ def collect(conn: psycopg.Connection, month: dt.date, run_id: str) -> DraftData:
         registry=_registry(conn, month),
         group_history=_rows(conn, SOURCES["group_history"], params),
         regions=_rows(conn, SOURCES["regions"], params),
+        **{name: _rows(conn, SOURCES[name], params) for name in (
+            "ytd_categories", "legal_claims_by_article", "refusals_by_perpetrator", "new_legal_cases", "ongoing_cases",
+        )},
     )
