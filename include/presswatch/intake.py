@@ -10,22 +10,26 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 
-from . import settings
+from . import intake_report, settings
+from .normalize.headers import HeaderRow
 from .normalize.rows import NormalizedRow, Problem, normalize_row
 from .quality import report_suite
-from .sources.workbooks import UnreadableFile, read_workbook
+from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
 from .warehouse.reference_sync import known_codes
 
 log = logging.getLogger(__name__)
 
 CORRESPONDENTS_FOLDER = "correspondents"
+# Rows read before the data-quality suite runs over them at once: bounds memory, amortizes the suite.
+BATCH_ROWS = 20_000
+MAX_PROBLEM_LINES = 8
 
 
 @dataclass
@@ -37,14 +41,37 @@ class FileOutcome:
     rows_quarantined: int = 0
     reason: str | None = None
     file_id: int | None = None
+    rows_replaced: int = 0  # rows of earlier files withdrawn because this file carries their report ids
+    report_path: str | None = None  # the readable intake report, when written
+    problems: list[str] = field(default_factory=list)  # one line per column or file-level problem
 
     def describe(self) -> str:
         if self.status == "quarantined":
-            return f"{self.inbox_path}: file quarantined: {self.reason}"
-        if self.status == "unchanged":
-            return f"{self.inbox_path}: unchanged since its last load, skipped"
-        return (f"{self.inbox_path}: read {self.rows_read} rows, loaded {self.rows_loaded}, "
-                f"quarantined {self.rows_quarantined}")
+            text = f"{self.inbox_path}: file quarantined: {self.reason}"
+        elif self.status == "unchanged":
+            text = f"{self.inbox_path}: {self.reason or 'unchanged since its last load'}, skipped"
+        else:
+            text = (f"{self.inbox_path}: read {self.rows_read} rows, loaded {self.rows_loaded}, "
+                    f"quarantined {self.rows_quarantined}")
+            if self.rows_replaced:
+                text += f", replaced {self.rows_replaced} rows of earlier files by report id"
+            if self.problems:
+                shown = self.problems[:MAX_PROBLEM_LINES]
+                more = len(self.problems) - len(shown)
+                text += "; rejected: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        if self.report_path:
+            text += f" (intake report: {self.report_path})"
+        return text
+
+
+@dataclass
+class _ReadFile:
+    """A file read and normalized, waiting for the data-quality suite."""
+    inbox_path: str
+    version: load_reports.FileVersion
+    workbook: Workbook
+    rows: list[NormalizedRow]
+    headers: list[HeaderRow]  # the header of each row's sheet
 
 
 def correspondents_dir(inbox: Path) -> Path:
@@ -75,12 +102,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date | None = None) -> FileOutcome:
-    """Read, normalize, check and load one file of the correspondents inbox."""
+def _write_report(conn, storage: Path | None, outcome: FileOutcome, today: dt.date) -> None:
+    if outcome.file_id is None:
+        return
+    if storage is None:
+        lines = intake_report.lines_for(conn, outcome.file_id)
+    else:
+        header = [outcome.describe()]
+        path, lines = intake_report.write_report(conn, storage, outcome.inbox_path, outcome.file_id, header, today)
+        outcome.report_path = str(path)
+    outcome.problems = intake_report.summary_by_column(lines)
+
+
+def _read(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date,
+          storage: Path | None) -> FileOutcome | _ReadFile:
+    """Read and normalize one file; a file already loaded or unreadable is finished here."""
     path = correspondents_dir(inbox) / inbox_path
-    version = load_reports.FileVersion(inbox_path, _sha256(path), path.stat().st_size)
+    version = load_reports.FileVersion(
+        inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, today)
+    )
     if load_reports.already_loaded(conn, version):
         return FileOutcome(inbox_path, "unchanged")
+    twin = load_reports.identical_current_file(conn, version)
+    if twin is not None:
+        return FileOutcome(inbox_path, "unchanged", reason=f"identical to {twin}, already loaded")
     try:
         workbook = read_workbook(path)
     except UnreadableFile as exc:
@@ -92,47 +137,134 @@ def ingest_file(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: d
         reason = None
     if reason is not None:
         file_id = load_reports.quarantine_file(conn, version, reason)
-        return FileOutcome(inbox_path, "quarantined", reason=reason, file_id=file_id)
+        outcome = FileOutcome(inbox_path, "quarantined", reason=reason, file_id=file_id)
+        _write_report(conn, storage, outcome, today)
+        return outcome
 
     rows: list[NormalizedRow] = []
-    sheet_of_row = []
+    headers: list[HeaderRow] = []
     for sheet in workbook.sheets:
         for data_row in sheet.rows:
             rows.append(normalize_row(sheet, data_row))
-            sheet_of_row.append(sheet)
-    regions, category_groups = known_codes(conn)
-    suite_problems = report_suite.validate(rows, regions, category_groups, today or today_in_almaty())
+            headers.append(sheet.header)
+    return _ReadFile(inbox_path, version, workbook, rows, headers)
+
+
+def _report_id_problems(conn: psycopg.Connection, read: _ReadFile) -> dict[int, list[Problem]]:
+    """A report id given twice in a file; a "Duplicate of" naming a report nobody sent."""
     problems: dict[int, list[Problem]] = {}
-    for index, row in enumerate(rows):
-        found = list(row.problems)
-        header = sheet_of_row[index].header
+    first_row: dict[str, NormalizedRow] = {}
+    for index, row in enumerate(read.rows):
+        report_id = row.record.get("external_id")
+        if not report_id:
+            continue
+        if report_id in first_row:
+            first = first_row[report_id]
+            where = f"sheet {first.sheet}, row {first.row_number}" if first.sheet else f"row {first.row_number}"
+            problems.setdefault(index, []).append(Problem(
+                read.headers[index].header_of("report_id"), "report_id", report_id,
+                f"report id {report_id} is already given in {where}; each report needs its own id",
+            ))
+        else:
+            first_row[report_id] = row
+    wanted = sorted({r.record["duplicate_of"] for r in read.rows if r.record.get("duplicate_of")} - set(first_row))
+    if wanted:
+        known = {i for (i,) in conn.execute(
+            "SELECT DISTINCT external_id FROM core.report WHERE external_id = ANY(%s)", (wanted,)
+        )}
+        for index, row in enumerate(read.rows):
+            other = row.record.get("duplicate_of")
+            if other and other not in first_row and other not in known:
+                problems.setdefault(index, []).append(Problem(
+                    read.headers[index].header_of("duplicate_of"), "duplicate_of", other,
+                    f"no report with id {other} is known; give the id of the report this one duplicates",
+                ))
+    return problems
+
+
+def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, list[Problem]],
+          storage: Path | None, today: dt.date) -> FileOutcome:
+    id_problems = _report_id_problems(conn, read)
+    problems: dict[int, list[Problem]] = {}
+    for index, row in enumerate(read.rows):
+        found = list(row.problems) + id_problems.get(index, [])
+        header = read.headers[index]
         # The suite names fields; a correspondent needs the column as written in the file.
         found += [dataclasses.replace(p, column=header.header_of(p.field)) for p in suite_problems.get(index, [])]
         if found:
             problems[index] = found
 
+    workbook = read.workbook
     sheets = [
         {"sheet": s.name, "header_row": s.header.row_index + 1, "rows": len(s.rows),
-         "missing_columns": s.header.missing_required, "duplicate_columns": s.header.duplicates}
+         "missing_columns": [s.header.header_of(f) for f in s.header.missing_required],
+         "duplicate_columns": s.header.duplicates}
         for s in workbook.sheets
     ] + [{"sheet": name, "skipped": reason} for name, reason in workbook.skipped_sheets]
     for name, reason in workbook.skipped_sheets:
-        log.info("%s: sheet '%s' skipped: %s", inbox_path, name, reason)
+        log.info("%s: sheet '%s' skipped: %s", read.inbox_path, name, reason)
     unknown = sorted({c for s in workbook.sheets for c in s.header.unknown})
     if unknown:
-        log.info("%s: columns not recognized (kept in raw.row): %s", inbox_path, ", ".join(unknown))
-    file_id = load_reports.load_file(conn, version, rows, problems, sheets, unknown)
-    return FileOutcome(inbox_path, "loaded", len(rows), len(rows) - len(problems), len(problems), file_id=file_id)
+        log.info("%s: columns not recognized (kept in raw.row): %s", read.inbox_path, ", ".join(unknown))
+    result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown)
+    outcome = FileOutcome(
+        read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems), len(problems),
+        file_id=result.file_id, rows_replaced=len(result.replaced),
+    )
+    _write_report(conn, storage, outcome, today)
+    return outcome
 
 
-def ingest_inbox(conn: psycopg.Connection, inbox: Path, today: dt.date | None = None) -> list[FileOutcome]:
-    """Ingest every file of the inbox, one at a time, then refresh the legal cases."""
-    outcomes = []
+def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], today: dt.date | None = None,
+                 storage: Path | None = None, batch_rows: int = BATCH_ROWS) -> list[FileOutcome]:
+    """Read, normalize, check and load files of the correspondents inbox, in order.
+
+    Files are read a batch at a time and the data-quality suite runs once over all rows of a batch (its
+    cost is mostly per call); each file is still loaded in a transaction of its own, so a file that fails
+    leaves the others loaded. With ``storage``, each file's intake report is written there.
+    """
+    today = today or today_in_almaty()
+    outcomes: dict[str, FileOutcome] = {}
+    pending: list[_ReadFile] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        regions, category_groups = known_codes(conn)
+        all_rows = [row for read in pending for row in read.rows]
+        found = report_suite.validate(all_rows, regions, category_groups, today)
+        offset = 0
+        for read in pending:
+            mine = {i - offset: p for i, p in found.items() if offset <= i < offset + len(read.rows)}
+            offset += len(read.rows)
+            outcomes[read.inbox_path] = _load(conn, read, mine, storage, today)
+        pending.clear()
+
+    for inbox_path in inbox_paths:
+        read = _read(conn, inbox, inbox_path, today, storage)
+        if isinstance(read, FileOutcome):
+            outcomes[inbox_path] = read
+            continue
+        pending.append(read)
+        if sum(len(r.rows) for r in pending) >= batch_rows:
+            flush()
+    flush()
+    return [outcomes[p] for p in inbox_paths]
+
+
+def ingest_file(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date | None = None,
+                storage: Path | None = None) -> FileOutcome:
+    """Read, normalize, check and load one file of the correspondents inbox."""
+    return ingest_files(conn, inbox, [inbox_path], today, storage)[0]
+
+
+def ingest_inbox(conn: psycopg.Connection, inbox: Path, today: dt.date | None = None,
+                 storage: Path | None = None) -> list[FileOutcome]:
+    """Ingest every file of the inbox, then refresh the legal cases."""
     files = discover_files(inbox)
-    for number, inbox_path in enumerate(files, start=1):
-        outcome = ingest_file(conn, inbox, inbox_path, today)
+    outcomes = ingest_files(conn, inbox, files, today, storage)
+    for number, outcome in enumerate(outcomes, start=1):
         log.info("[%d/%d] %s", number, len(files), outcome.describe())
-        outcomes.append(outcome)
     cases = load_reports.refresh_legal_cases(conn)
     log.info("legal cases refreshed: %d", cases)
     return outcomes
@@ -148,4 +280,5 @@ def summarize_outcomes(outcomes: list[dict]) -> dict:
         "rows_read": sum(o["rows_read"] for o in outcomes),
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
         "rows_quarantined": sum(o["rows_quarantined"] for o in outcomes),
+        "rows_replaced": sum(o.get("rows_replaced", 0) for o in outcomes),
     }

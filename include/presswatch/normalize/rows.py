@@ -27,8 +27,10 @@ RECORD_FIELDS = (
     "external_id", "event_date", "region_code", "locality_code", "locality_name", "category_code",
     "outlet", "outlet_domain", "affected", "perpetrator", "perpetrator_type", "summary", "legal_article",
     "case_ref", "case_stage", "plaintiff", "amount_claimed_kzt", "appealed_to_police", "sent_to_court",
-    "verdict_for_journalist", "source", "source_url", "confidential",
+    "verdict_for_journalist", "source", "source_url", "confidential", "duplicate_of",
 )
+# Lineage and editors' marks are not content: the same report sent again, or marked, has the same hash.
+NOT_CONTENT = frozenset({"external_id", "duplicate_of"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class NormalizedRow:
 
     def content_hash(self) -> str:
         """Hash of the normalized content, independent of where the row came from."""
-        content = {k: self.record.get(k) for k in RECORD_FIELDS if k != "external_id"}
+        content = {k: self.record.get(k) for k in RECORD_FIELDS if k not in NOT_CONTENT}
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -70,6 +72,13 @@ def outlet_host(value: str) -> str:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         raise ValueError(f"'{value}' is not a valid international domain name") from None
+
+
+def report_id_text(value: object) -> str:
+    """A report id as text: 17.0 from a number cell is '17'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _payload(sheet: Sheet, row: DataRow) -> dict[str, str]:
@@ -111,8 +120,11 @@ def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
         if name in cells:
             record[name] = str(cells[name]).strip()
     if "report_id" in cells:
-        raw_id = cells["report_id"]
-        record["external_id"] = str(int(raw_id)) if isinstance(raw_id, float) and raw_id.is_integer() else str(raw_id)
+        record["external_id"] = report_id_text(cells["report_id"])
+    if "duplicate_of" in cells:
+        record["duplicate_of"] = report_id_text(cells["duplicate_of"])
+        if record["duplicate_of"] == record["external_id"]:
+            problem("duplicate_of", "a report cannot be a duplicate of itself")
     parse("event_date", "event_date", values.parse_date)
     parse("category", "category_code", resolve_category)
     parse("outlet_domain", "outlet_domain", outlet_host)

@@ -20,3 +20,15 @@ def clean_cell(value: object) -> str | None:
         return None
     text = str(value).replace("\u00a0", " ").strip()
     return text or None
+
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A value to write into a CSV or XLSX the project produces: text that a spreadsheet program would run as
+    a formula gets a leading apostrophe, so it is shown as the text it is. Other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -22,6 +22,10 @@ _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _WORDY = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г|года|год|ж|жылы)\.?)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+# Kazakh order, year first: "2024 жылғы 15 наурыз", "2024 ж. 15 наурыз".
+_YEAR_FIRST = re.compile(r"^(\d{4})\s*(?:ж\.?|жыл|жылғы)?\s+(\d{1,2})\s+([^\W\d_]+)\.?(?:\s*(?:күні|к\.))?$")
+# English order: "March 15, 2024".
+_MONTH_FIRST = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 
 
 @lru_cache(maxsize=None)
@@ -74,6 +78,13 @@ def parse_date(value: object) -> dt.date:
         if month is None:
             raise ValueError(f"'{written}': unknown month name '{m[2]}'")
         return _make_date(int(m[3]), month, int(m[1]), written)
+    if m := _YEAR_FIRST.match(text):
+        month = _month_numbers().get(fold(m[3]))
+        if month is None:
+            raise ValueError(f"'{written}': unknown month name '{m[3]}'")
+        return _make_date(int(m[1]), month, int(m[2]), written)
+    if (m := _MONTH_FIRST.match(text)) and fold(m[1]) in _month_numbers():
+        return _make_date(int(m[3]), _month_numbers()[fold(m[1])], int(m[2]), written)
     if _SERIAL.match(text):
         return _from_serial(float(text), written)
     raise ValueError(f"'{written}' is not a date (expected DD.MM.YYYY, YYYY-MM-DD or '15 March 2024')")
@@ -105,6 +116,15 @@ def _amount_words() -> tuple[dict[str, int], frozenset[str]]:
 
 
 _NUMBER = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$|^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:[.,]\d+)?$")
+# "1.000.000": dots as thousands separators (two groups or more, so it cannot be a decimal).
+_DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")
+# "1,500" or "1.500": one separator before exactly three digits is a thousands separator in English
+# and a decimal separator in Russian and Kazakh writing; such an amount is not guessed.
+_ONE_GROUP = re.compile(r"^(\d{1,3})[.,](\d{3})$")
+
+
+def _amount_text(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01')):,.2f}".replace(",", " ").replace(".00", "")
 
 
 def parse_amount(value: object) -> Decimal:
@@ -125,6 +145,15 @@ def parse_amount(value: object) -> Decimal:
                 raise ValueError(f"'{written}' is not an amount in tenge (unexpected '{word}')")
         number = re.sub(r"[^\d.,\s\u00a0\u202f]", "", written).strip(" .,")
         number = re.sub(r"\s+", " ", number)
+        if _DOTTED_THOUSANDS.match(number):
+            number = number.replace(".", "")
+        if m := _ONE_GROUP.match(number):
+            as_thousands = Decimal(m[1] + m[2]) * factor
+            as_decimal = Decimal(f"{m[1]}.{m[2]}") * factor
+            raise ValueError(
+                f"'{written}' is ambiguous: {_amount_text(as_thousands)} or {_amount_text(as_decimal)} tenge; "
+                f"write the amount without separators"
+            )
         if not number or not _NUMBER.match(number):
             raise ValueError(f"'{written}' is not an amount in tenge")
         if "," in number and re.search(r",\d{3}(?!\d)", number) and "." not in number and factor == 1:

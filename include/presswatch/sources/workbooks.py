@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..normalize.headers import HeaderRow, find_header
+from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, find_header
 from ..normalize.text import clean_cell
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS_PER_SHEET = 100_000
+MAX_ROWS_PER_FILE = 200_000
+# Zip containers (xlsx, xlsm, ods) are checked from their directory before any entry is inflated:
+# a few kilobytes that unpack to gigabytes would otherwise exhaust the worker's memory.
+MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200  # sheet XML compresses 5-30x; a bomb compresses 1000x and more
+RATIO_CHECK_FROM_BYTES = 10 * 1024 * 1024  # small entries may compress well without harm
+MAX_ZIP_ENTRIES = 10_000
 CSV_DELIMITERS = ";,\t|"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Names of the streams of an encrypted Office document (OLE2 directory entries are UTF-16LE).
+_OLE2_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_PDF_MAGIC = b"%PDF"
 
 
 class UnreadableFile(Exception):
@@ -55,18 +66,36 @@ def _is_blank(cells: list[object]) -> bool:
     return all(clean_cell(c) is None for c in cells)
 
 
+def _trimmed(cells: list[object], width: int) -> list[object]:
+    """The row without the empty cells right of the last header column (stray spaces, formatting)."""
+    if len(cells) <= width:
+        return cells
+    tail = cells[width:]
+    if all(clean_cell(c) is None for c in tail):
+        return cells[:width]
+    return cells
+
+
 def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook) -> None:
+    if not any(not _is_blank(cells) for cells in grid[:HEADER_SEARCH_ROWS]):
+        book.skipped_sheets.append((name, "the sheet is empty"))
+        return
     header = find_header(grid)
     if header is None:
         book.skipped_sheets.append((name, "no header row with the required columns in the first rows"))
         return
-    rows = [
-        DataRow(index + 1, cells)
-        for index, cells in enumerate(grid[header.row_index + 1:], start=header.row_index + 1)
-        if not _is_blank(cells)
-    ]
-    if len(rows) > MAX_ROWS_PER_SHEET:
-        raise UnreadableFile(f"sheet '{name}' has {len(rows)} rows, more than the limit of {MAX_ROWS_PER_SHEET}")
+    width = max(header.headers) + 1
+    rows = []
+    for index in range(header.row_index + 1, len(grid)):
+        cells = grid[index]
+        if _is_blank(cells):
+            continue
+        rows.append(DataRow(index + 1, _trimmed(cells, width)))
+        if len(rows) > MAX_ROWS_PER_SHEET:
+            label = f"sheet '{name}'" if name else "the file"
+            raise UnreadableFile(f"{label} has more than {MAX_ROWS_PER_SHEET} rows, the limit per sheet; split it")
+    if book.row_count + len(rows) > MAX_ROWS_PER_FILE:
+        raise UnreadableFile(f"the workbook has more than {MAX_ROWS_PER_FILE} rows, the limit per file; split it")
     book.sheets.append(Sheet(name, header, rows))
 
 
@@ -78,30 +107,110 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1251")
 
 
+def _delimiters(sample: str, suffix: str) -> list[str]:
+    """Candidate delimiters, the likeliest first: tab for .tsv, else the sniffed one, then by frequency."""
+    if suffix == ".tsv":
+        first = "\t"
+    else:
+        try:
+            first = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+        except csv.Error:
+            first = max(CSV_DELIMITERS, key=sample.count)
+    return [first, *sorted((d for d in CSV_DELIMITERS if d != first), key=sample.count, reverse=True)]
+
+
 def _read_delimited(data: bytes, suffix: str, book: Workbook) -> None:
+    if data.startswith((_ZIP_MAGIC, _OLE2_MAGIC, _PDF_MAGIC)) or b"\x00" in data[:4096]:
+        raise UnreadableFile(f"not a text file: it contains binary data (a workbook or document saved as {suffix}?)")
     text = decode_text(data)
     if "\x00" in text:
         raise UnreadableFile("not a text file: it contains binary data")
+    if not text.strip():
+        raise UnreadableFile("the file is empty (only blank lines)")
     sample = text[:20_000]
-    if suffix == ".tsv":
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-        except csv.Error:
-            delimiter = max(CSV_DELIMITERS, key=sample.count)
-    grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    head_lines = "\n".join(sample.splitlines()[:HEADER_SEARCH_ROWS])
+    # The sniffer is fooled by commas in descriptions: keep the delimiter under which a header is found.
+    chosen = None
+    for delimiter in _delimiters(sample, suffix):
+        head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))
+        if find_header(head) is not None:
+            chosen = delimiter
+            break
+    grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=chosen or _delimiters(sample, suffix)[0])]
     _sheet_from_grid("", grid, book)
+
+
+def check_zip_container(path: Path, suffix: str) -> None:
+    """Refuse a zip-based workbook that is damaged, encrypted or would inflate beyond the limits.
+
+    Only the zip directory is read (declared sizes), nothing is decompressed.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            names = {e.filename for e in entries}
+            if len(entries) > MAX_ZIP_ENTRIES:
+                raise UnreadableFile(f"the workbook holds {len(entries)} parts, more than a spreadsheet has; not read")
+            total = sum(e.file_size for e in entries)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise UnreadableFile(
+                    f"the workbook would unpack to {total // (1024 * 1024)} MB, more than the limit of "
+                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (a decompression bomb?); not read"
+                )
+            for entry in entries:
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if entry.file_size > RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                    raise UnreadableFile(
+                        f"part '{entry.filename}' of the workbook would unpack {ratio:.0f} times its size "
+                        f"(a decompression bomb?); not read"
+                    )
+            if suffix == ".ods":
+                if "content.xml" not in names:
+                    raise UnreadableFile("not a valid .ods spreadsheet (no content.xml; damaged or another kind of file)")
+                manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+                if b"encryption-data" in manifest:
+                    raise UnreadableFile("the spreadsheet is password-protected; send it without a password")
+            elif "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+                kind = "a Word document" if "word/document.xml" in names else (
+                    "a PowerPoint presentation" if "ppt/presentation.xml" in names else "a zip archive")
+                raise UnreadableFile(f"not a spreadsheet: the file is {kind} with a {suffix} extension")
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(f"the workbook is damaged and cannot be read ({exc})") from None
+
+
+def _check_ole2(path: Path, suffix: str) -> None:
+    """An OLE2 container is an .xls workbook, or an encrypted xlsx (Office wraps those in OLE2)."""
+    with path.open("rb") as handle:
+        directory = handle.read(1 << 20)
+    if _OLE2_ENCRYPTION_STREAM in directory:
+        raise UnreadableFile("the workbook is password-protected or encrypted; send it without a password")
+    if suffix != ".xls":
+        raise UnreadableFile(f"not a valid {suffix} workbook (an old .xls or another Office file renamed?)")
+
+
+def _check_magic(path: Path, head: bytes, suffix: str) -> None:
+    text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text_head.startswith((b"<!doctype html", b"<html", b"<table")):
+        raise UnreadableFile(f"not a spreadsheet: the file is a web page (HTML) saved as {suffix}; save it as .xlsx")
+    if text_head.startswith(b"<?xml"):
+        raise UnreadableFile(f"not a spreadsheet: the file is XML (Excel 2003 XML?) saved as {suffix}; save it as .xlsx")
+    if head.startswith(_PDF_MAGIC):
+        raise UnreadableFile(f"not a spreadsheet: the file is a PDF document with a {suffix} extension")
+    if head.startswith(_OLE2_MAGIC):
+        _check_ole2(path, suffix)
+    elif head.startswith(_ZIP_MAGIC):
+        if suffix == ".xls":
+            raise UnreadableFile("not a valid .xls workbook (an .xlsx renamed to .xls? save it as .xlsx)")
+        check_zip_container(path, suffix)
+    else:
+        raise UnreadableFile(f"not a valid {suffix} workbook (the file is damaged or has the wrong extension)")
 
 
 def _read_spreadsheet(path: Path, head: bytes, book: Workbook) -> None:
     import python_calamine as calamine
 
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".ods"} and head.startswith(_OLE2_MAGIC):
-        raise UnreadableFile("the workbook is password-protected or encrypted; send it without a password")
-    if suffix in {".xlsx", ".xlsm", ".ods"} and not head.startswith(_ZIP_MAGIC):
-        raise UnreadableFile(f"not a valid {suffix} workbook (the file is damaged or has the wrong extension)")
+    _check_magic(path, head, suffix)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
@@ -128,9 +237,11 @@ def read_workbook(path: Path) -> Workbook:
         _read_delimited(path.read_bytes(), suffix, book)
     else:
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(512)
         _read_spreadsheet(path, head, book)
     if not book.sheets:
+        if all(reason == "the sheet is empty" for _, reason in book.skipped_sheets):
+            raise UnreadableFile("the workbook is empty: no sheet has any data")
         reasons = "; ".join(f"sheet '{n}': {r}" if n else r for n, r in book.skipped_sheets)
         raise UnreadableFile(f"no sheet has a recognizable header row ({reasons})")
     return book

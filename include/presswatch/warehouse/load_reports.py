@@ -2,14 +2,19 @@
 
 The idempotency key is (path in the inbox, SHA-256 of the bytes): the same bytes at the same path are
 never loaded twice. New bytes at a known path are a new version: the old version's reports and
-quarantined rows are withdrawn and the new ones loaded, while raw keeps every version.
+quarantined rows are withdrawn and the new ones loaded, while raw keeps every version. A row whose report
+id was already given by another file of the same submission month is a correction too: the earlier row
+(accepted or quarantined) is withdrawn into raw.row_replacement.
+
+Cell text only ever reaches the warehouse as a query parameter or through COPY, never inside SQL text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 
@@ -28,6 +33,14 @@ class FileVersion:
     inbox_path: str
     sha256: str
     size_bytes: int
+    submission_month: dt.date | None = None
+
+
+@dataclass
+class LoadResult:
+    file_id: int
+    superseded_file_id: int | None = None
+    replaced: list[tuple[str, str, int, str]] = field(default_factory=list)  # (was, inbox_path, row, report id)
 
 
 def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
@@ -46,12 +59,12 @@ def _lock_path(conn: psycopg.Connection, version: FileVersion) -> None:
 def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **extra) -> int:
     (file_id,) = conn.execute(
         """INSERT INTO raw.file (source_kind, inbox_path, sha256, size_bytes, status, rows_read, rows_loaded,
-                                 rows_quarantined, sheets, unknown_columns)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING file_id""",
+                                 rows_quarantined, sheets, unknown_columns, submission_month)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING file_id""",
         (
             SOURCE_KIND, version.inbox_path, version.sha256, version.size_bytes, status,
             extra.get("rows_read", 0), extra.get("rows_loaded", 0), extra.get("rows_quarantined", 0),
-            json.dumps(extra.get("sheets", [])), extra.get("unknown_columns", []),
+            json.dumps(extra.get("sheets", [])), extra.get("unknown_columns", []), version.submission_month,
         ),
     ).fetchone()
     return file_id
@@ -75,6 +88,55 @@ def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file
     return previous[0][0] if previous else None
 
 
+def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> str | None:
+    """Path of another current file of the same submission month with exactly these bytes, if any."""
+    row = conn.execute(
+        """SELECT inbox_path FROM raw.file
+           WHERE source_kind = %s AND sha256 = %s AND inbox_path <> %s AND status = 'loaded'
+             AND submission_month IS NOT DISTINCT FROM %s
+           ORDER BY file_id LIMIT 1""",
+        (SOURCE_KIND, version.sha256, version.inbox_path, version.submission_month),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_id: int,
+                          report_ids: list[str]) -> list[tuple[str, str, int, str]]:
+    """Withdraw rows of other current files of the month that carry one of these report ids."""
+    if not report_ids:
+        return []
+    params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
+    replaced = conn.execute(
+        """WITH gone AS (
+               DELETE FROM core.report c USING raw.file f
+               WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
+                 AND f.submission_month IS NOT DISTINCT FROM %(month)s AND c.file_id <> %(file_id)s
+                 AND c.external_id = ANY(%(ids)s)
+               RETURNING c.file_id, c.sheet, c.row_number, c.external_id, f.inbox_path)
+           INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, replaced_by_file_id)
+           SELECT file_id, sheet, row_number, external_id, 'core', %(file_id)s FROM gone
+           RETURNING 'core', (SELECT inbox_path FROM raw.file WHERE file_id = row_replacement.file_id),
+                     row_number, external_id""",
+        params,
+    ).fetchall()
+    replaced += conn.execute(
+        """WITH gone AS (
+               DELETE FROM quarantine.row q USING raw.file f
+               WHERE f.file_id = q.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
+                 AND f.submission_month IS NOT DISTINCT FROM %(month)s AND q.file_id <> %(file_id)s
+                 AND q.external_id = ANY(%(ids)s)
+               RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, q.inbox_path)
+           INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message, replaced_by_file_id)
+           SELECT file_id, sheet, row_number, external_id, 'quarantine', message, %(file_id)s FROM gone
+           RETURNING 'quarantine', (SELECT inbox_path FROM raw.file WHERE file_id = row_replacement.file_id),
+                     row_number, external_id""",
+        params,
+    ).fetchall()
+    for was, path, row_number, report_id in replaced:
+        log.info("%s: report id %s replaces row %d of %s (%s)", version.inbox_path, report_id, row_number, path, was)
+    return [tuple(r) for r in replaced]
+
+
 def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str) -> int:
     """Record a file that could not be read at all, with its reason."""
     with conn.transaction():
@@ -95,7 +157,7 @@ def load_file(
     problems: dict[int, list[Problem]],
     sheets: list[dict],
     unknown_columns: list[str],
-) -> int:
+) -> LoadResult:
     """Load a read file: all rows into raw.row, clean ones into core.report, the rest into quarantine."""
     accepted = [r for i, r in enumerate(rows) if i not in problems]
     rejected = [(r, problems[i]) for i, r in enumerate(rows) if i in problems]
@@ -105,7 +167,9 @@ def load_file(
             conn, version, "loaded", rows_read=len(rows), rows_loaded=len(accepted),
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
         )
-        _supersede_previous(conn, version, file_id)
+        result = LoadResult(file_id, _supersede_previous(conn, version, file_id))
+        report_ids = sorted({r.record["external_id"] for r in rows if r.record.get("external_id")})
+        result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"),
             ((file_id, r.sheet, r.row_number, json.dumps(r.payload, ensure_ascii=False)) for r in rows),
@@ -123,11 +187,12 @@ def load_file(
             )]
             copy_rows(
                 conn, "quarantine.row",
-                ("quarantine_row_id", "file_id", "inbox_path", "sheet", "row_number", "message", "payload"),
+                ("quarantine_row_id", "file_id", "inbox_path", "sheet", "row_number", "message", "payload",
+                 "external_id"),
                 (
                     (qid, file_id, version.inbox_path, r.sheet, r.row_number,
                      "\n".join(f"{location(r.sheet, r.row_number, p.column)}: {p.reason}" for p in found),
-                     json.dumps(r.payload, ensure_ascii=False))
+                     json.dumps(r.payload, ensure_ascii=False), r.record.get("external_id"))
                     for qid, (r, found) in zip(ids, rejected)
                 ),
             )
@@ -135,7 +200,7 @@ def load_file(
                 conn, "quarantine.row_problem", ("quarantine_row_id", "column_name", "field", "value", "reason"),
                 ((qid, p.column, p.field, p.value, p.reason) for qid, (_, found) in zip(ids, rejected) for p in found),
             )
-    return file_id
+    return result
 
 
 def refresh_legal_cases(conn: psycopg.Connection) -> int:
