@@ -22,6 +22,8 @@ import os
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from include.presswatch.ops.alerts import FailureAlert
+
 CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:5432/presswatch/core/report")
 
 
@@ -34,6 +36,8 @@ CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:54
     doc_md=__doc__,
     default_args={
         "owner": "presswatch",
+        # Once a task has failed for good: a row in ops.alert, the log, and mail when SMTP is set up.
+        "on_failure_callback": FailureAlert(),
         # Scheduled runs retry; interactive runs (make run/demo) set 0 to fail fast.
         "retries": int(os.environ.get("PRESSWATCH_TASK_RETRIES", "2")),
         "retry_delay": dt.timedelta(minutes=1),
@@ -74,8 +78,13 @@ def correspondent_reports():
 
         get_current_context()["inbox_path"] = inbox_path
         with connect() as conn:
-            outcome = intake.ingest_file(conn, settings.inbox_dir(params.get("inbox")), inbox_path)
+            # The file's intake report (what was rejected and why) goes to <storage>/intake/YYYY-MM/.
+            outcome = intake.ingest_file(
+                conn, settings.inbox_dir(params.get("inbox")), inbox_path, storage=settings.storage_dir()
+            )
         print(outcome.describe())
+        for line in outcome.problems:
+            print(f"  rejected: {line}")
         return dataclasses.asdict(outcome)
 
     @task(trigger_rule="all_done", outlets=[CORE_REPORTS])

@@ -26,6 +26,8 @@ import os
 
 from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
+from include.presswatch.ops.alerts import FailureAlert
+
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
@@ -39,6 +41,8 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
     doc_md=__doc__,
     default_args={
         "owner": "presswatch",
+        # Once a task has failed for good: a row in ops.alert, the log, and mail when SMTP is set up.
+        "on_failure_callback": FailureAlert(),
         # Scheduled runs retry; interactive runs (make run/demo) set 0 to fail fast.
         "retries": int(os.environ.get("PRESSWATCH_TASK_RETRIES", "1")),
         "retry_delay": dt.timedelta(minutes=2),
