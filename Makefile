@@ -7,12 +7,13 @@ MONTH  ?=
 export PYTHONPATH := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test run install warehouse warehouse-stop clean help docs airflow stop
+.PHONY: demo test run backfill install warehouse warehouse-stop clean help docs airflow stop
 
 help:
 	@echo "make demo                 run March 2024 on the bundled sample inbox (embedded warehouse unless WAREHOUSE_URL)"
 	@echo "make test                 the whole test suite"
 	@echo "make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"
+	@echo "make backfill FROM=YYYY-MM TO=YYYY-MM [INBOX=path] [STORAGE=path]   rebuild every month of a range"
 	@echo "make warehouse            start the embedded warehouse and leave it running; prints its URL"
 	@echo "make warehouse-stop       stop it"
 	@echo "make airflow              Airflow UI, scheduler, dag-processor, triggerer in the background (PostgreSQL metadata, LocalExecutor)"
@@ -28,6 +29,10 @@ test: $(STAMP)
 run: $(STAMP)
 	@test -n "$(MONTH)" || { echo "usage: make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"; exit 2; }
 	$(PY) -m include.presswatch.cli run --month "$(MONTH)" $(if $(INBOX),--inbox "$(INBOX)") $(if $(STORAGE),--storage "$(STORAGE)")
+
+backfill: $(STAMP)
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM TO=YYYY-MM [INBOX=path] [STORAGE=path]"; exit 2; }
+	$(PY) -m include.presswatch.cli backfill --from "$(FROM)" --to "$(TO)" $(if $(INBOX),--inbox "$(INBOX)") $(if $(STORAGE),--storage "$(STORAGE)")
 
 warehouse: $(STAMP)
 	$(PY) -m include.presswatch.cli warehouse start

@@ -104,12 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--month", required=True, help="YYYY-MM")
     run.add_argument("--inbox", default=None)
     run.add_argument("--storage", default=None)
+    backfill = commands.add_parser("backfill", help="ingest, then rebuild and publish every month of a range")
+    backfill.add_argument("--from", dest="first", required=True, help="YYYY-MM")
+    backfill.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+    backfill.add_argument("--inbox", default=None)
+    backfill.add_argument("--storage", default=None)
+    backfill.add_argument("--no-ingest", action="store_true", help="rebuild from what core holds already")
     warehouse = commands.add_parser("warehouse", help="the embedded warehouse")
     warehouse.add_argument("action", choices=["start", "stop", "url"])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
+    if args.command == "backfill":
+        from .backfill import main as backfill_main
+
+        return backfill_main(args)
     if args.command == "warehouse":
         from .warehouse import connection
 

@@ -87,6 +87,8 @@ def sync_actor_types(conn: psycopg.Connection) -> None:
         conn, "ref.actor_type", ["code"], ["code", "label_en", "label_ru", "in_state_share", "sort_order"],
         [(t["code"], t["en"], t["ru"], bool(t["in_state_share"]), i) for i, t in enumerate(actor_types(), start=1)],
     )
+    # ON COMMIT DROP waits for the outermost commit; a caller's open transaction may sync again before it.
+    conn.execute("DROP TABLE IF EXISTS pg_temp.upsert_actor_type")
 
 
 def map_actor_wordings(conn: psycopg.Connection, month: dt.date | None = None) -> int:
@@ -241,11 +243,13 @@ def refresh(conn: psycopg.Connection) -> int:
             reports = cur.execute(statement("core/legal_case_reports.sql")).fetchall()
         events = build_events(reports)
         conn.execute("DELETE FROM core.legal_case")  # cascades to the events
+        conn.execute("DROP TABLE IF EXISTS pg_temp.legal_case_event_input")
         conn.execute("CREATE TEMP TABLE legal_case_event_input (LIKE core.legal_case_event) ON COMMIT DROP")
         copy_rows(conn, "legal_case_event_input", EVENT_COLUMNS, events)
         conn.execute(statement("core/legal_case_refresh.sql"))
         conn.execute(f"INSERT INTO core.legal_case_event ({', '.join(EVENT_COLUMNS)}) "
                      f"SELECT {', '.join(EVENT_COLUMNS)} FROM legal_case_event_input")
+        conn.execute("DROP TABLE legal_case_event_input")
         (count,) = conn.execute("SELECT count(*) FROM core.legal_case").fetchone()
     log.info("legal cases rebuilt: %d cases, %d events", count, len(events))
     return count
