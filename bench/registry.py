@@ -130,6 +130,8 @@ def ingest(conn: psycopg.Connection, folder: Path, watchlist) -> tuple[float, re
     start = time.perf_counter()
     outcome = registry_load.ingest_snapshot(conn, snapshot, watchlist)
     conn.commit()
+    if outcome.large_change:  # as ingest_registry does
+        registry_load.maintain(conn)
     return time.perf_counter() - start, outcome
 
 
@@ -149,7 +151,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--write-readme", action="store_true", help="record the numbers in bench/README.md")
+    parser.add_argument("--steps", action="store_true", help="log the time of every step of the ingest")
     args = parser.parse_args()
+    if args.steps:
+        import logging
+
+        logging.basicConfig(format="  %(message)s")
+        logging.getLogger("include.presswatch.warehouse.registry_load").setLevel(logging.DEBUG)
 
     started = time.perf_counter()
     previous, current, again = generate(args.rows)

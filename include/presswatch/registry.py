@@ -77,6 +77,8 @@ def ingest_registry(conn: psycopg.Connection, inbox: str | Path | None = None,
         conn.commit()
         log.info(result.describe())
         outcome.snapshots.append(result)
+        if result.large_change:
+            registry_load.maintain(conn)
     if rematch:
         outcome.rematched = registry_load.rematch_all(conn, watchlist)
         conn.commit()

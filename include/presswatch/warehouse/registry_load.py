@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import time
 from dataclasses import dataclass, field
 
 import psycopg
@@ -27,6 +29,12 @@ log = logging.getLogger(__name__)
 # A valid snapshot may not shrink by more than this against the last valid one of its source: a register
 # does not lose a few percent of its entries between two readings, a broken download does.
 MAX_ROW_DROP = 0.05
+# Session settings for one ingest: a full register (~1M rows) stages and hashes in memory with these.
+STAGE_TEMP_BUFFERS = "1GB"
+DIFF_WORK_MEM = "256MB"
+# After a snapshot that added or changed this share of its entries, the notice table's statistics and
+# visibility map are refreshed (VACUUM ANALYZE), so the next diff plans on the real size.
+MAINTAIN_AFTER_SHARE = 0.1
 MATCH_COLUMNS = ("source", "notice_key", "outlet_id", "outlet", "outlet_domain", "matched_host",
                  "matched_host_unicode", "match_kind")
 
@@ -42,6 +50,11 @@ class SnapshotOutcome:
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
 
+    @property
+    def large_change(self) -> bool:
+        changed = self.counts.get("new", 0) + self.counts.get("changed", 0) + self.counts.get("relisted", 0)
+        return changed > max(1000, MAINTAIN_AFTER_SHARE * max(self.rows_loaded, 1))
+
     def describe(self) -> str:
         if self.status == "skipped":
             return f"{self.source} {self.origin}: already ingested, skipped"
@@ -52,6 +65,18 @@ class SnapshotOutcome:
         if self.problems:
             text += f"; problems: {'; '.join(self.problems[:5])}"
         return text
+
+
+def maintain(conn: psycopg.Connection) -> None:
+    """VACUUM ANALYZE the registry tables (outside any transaction), after large loads."""
+    autocommit = conn.autocommit
+    conn.commit()
+    conn.autocommit = True
+    try:
+        conn.execute("VACUUM (ANALYZE) core.registry_notice")
+        conn.execute("VACUUM (ANALYZE) core.registry_notice_event")
+    finally:
+        conn.autocommit = autocommit
 
 
 # -- watchlist ------------------------------------------------------------------------------------------
@@ -136,8 +161,22 @@ def _insert_snapshot(conn, snapshot: SnapshotInput, input_sha, status, problems,
     ).fetchone()
 
 
+def _session_memory(conn: psycopg.Connection) -> None:
+    """Room for a register in memory: the staging table in temp buffers, the diff's hash join in work_mem.
+
+    temp_buffers can only be set before the session's first temporary table; later calls keep what is set.
+    """
+    try:
+        with conn.transaction():
+            conn.execute(f"SET temp_buffers = '{STAGE_TEMP_BUFFERS}'")
+    except psycopg.errors.InvalidParameterValue:
+        pass
+    conn.execute(f"SET LOCAL work_mem = '{DIFF_WORK_MEM}'")
+
+
 def _stage(conn: psycopg.Connection, snapshot: SnapshotInput) -> int:
     """COPY the snapshot into registry_stage; the fast path when the reader offers one. Returns rows staged."""
+    _session_memory(conn)
     conn.execute(statement("registry/create_stage.sql"))
     parts = snapshot.copy_parts()
     if parts is not None:
@@ -184,7 +223,9 @@ def ingest_snapshot(conn: psycopg.Connection, snapshot: SnapshotInput, watchlist
             previous = _last_snapshot(conn, snapshot.source, valid_only=False)
             if previous and snapshot.content_sha256 and previous[1] == snapshot.content_sha256:
                 return _ingest_unchanged(conn, snapshot, input_sha, previous, outcome)
+            started = time.perf_counter()
             staged = _stage(conn, snapshot)
+            log.debug("registry step stage: %.2f s", time.perf_counter() - started)
             return _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes, outcome)
     except RegistryReadError as error:
         outcome.problems = [str(error)]
@@ -210,6 +251,17 @@ def _ingest_unchanged(conn, snapshot, input_sha, previous, outcome: SnapshotOutc
     return outcome
 
 
+def _timed(conn, name: str, params: dict | None = None):
+    if name == "diff" and os.environ.get("REGISTRY_EXPLAIN"):  # bench/registry.py --steps: show the plan
+        text = statement(f"registry/{name}.sql").split("CREATE TEMP TABLE registry_diff ON COMMIT DROP AS", 1)[1]
+        for (line,) in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + text.rstrip().rstrip(";"), params):
+            log.debug(line)
+    started = time.perf_counter()
+    cursor = conn.execute(statement(f"registry/{name}.sql"), params)
+    log.debug("registry step %s: %.2f s", name, time.perf_counter() - started)
+    return cursor
+
+
 def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes, outcome) -> SnapshotOutcome:
     problems = list(snapshot.problems)
     last_valid = _last_snapshot(conn, snapshot.source, valid_only=True)
@@ -222,16 +274,16 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
     snapshot_id, taken_at = _insert_snapshot(conn, snapshot, input_sha, status, problems, staged)
     params = {"source": snapshot.source, "register": snapshot.register, "snapshot": snapshot_id, "taken_at": taken_at}
 
-    conn.execute(statement("registry/diff.sql"), params)
-    conn.execute(statement("registry/diff_reordered_ips.sql"), params)
+    _timed(conn, "diff", params)
+    _timed(conn, "diff_reordered_ips", params)
     counts = dict(conn.execute("SELECT event, count(*) FROM registry_diff GROUP BY event").fetchall())
-    conn.execute(statement("registry/insert_new.sql"), params)
-    conn.execute(statement("registry/update_present.sql"), params)
-    conn.execute(statement("registry/record_events.sql"), params)
+    _timed(conn, "insert_new", params)
+    _timed(conn, "update_present", params)
+    _timed(conn, "record_events", params)
     removed = 0
     if status == "valid":
-        removed = conn.execute(statement("registry/remove_missing_twice.sql"), params).rowcount
-        conn.execute(statement("registry/mark_missing_once.sql"), params)
+        removed = _timed(conn, "remove_missing_twice", params).rowcount
+        _timed(conn, "mark_missing_once", params)
     outcome.counts = {"new": counts.get("new", 0), "changed": counts.get("changed", 0),
                       "relisted": counts.get("relisted", 0), "removed": removed}
     if status == "valid":
@@ -246,7 +298,7 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
         candidates = [(snapshot.source, key, domains, urls) for key, domains, urls in conn.execute(
             statement("registry/match_candidates_changed.sql"), {"patterns": _patterns(matcher)})]
         checked, found = _stage_matches(conn, matcher, candidates)
-        conn.execute(statement("registry/drop_stale_matches_changed.sql"), params)
+        _timed(conn, "drop_stale_matches_changed", params)
         conn.execute(statement("registry/upsert_matches.sql"))
         conn.execute(
             """INSERT INTO core.registry_match_run (snapshot_id, scope, watchlist_sha256, notices_checked, matches)
