@@ -20,13 +20,21 @@ def kazakh_names() -> dict[str, tuple[str, ...]]:
     return {code: tuple(names) for code, names in (data.get("categories") or {}).items()}
 
 
+def _alternatives(name: str) -> list[str]:
+    """A label and, for 'A / B' labels, each alternative of two words or more ('Отказ в аккредитации /
+    лишение доступа в госучреждения'): correspondents write one of them."""
+    parts = [p.strip() for p in name.split(" / ")] if " / " in name else []
+    return [name, *(p for p in parts if len(p.split()) >= 2)]
+
+
 @lru_cache(maxsize=None)
 def _index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     known = categories()
     for category in known.values():
-        for name in category.names:
-            index.setdefault(fold(name), set()).add(category.code)
+        for label in category.names:
+            for name in _alternatives(label):
+                index.setdefault(fold(name), set()).add(category.code)
     for code, names in kazakh_names().items():
         if code not in known:
             raise ValueError(f"{KAZAKH_NAMES}: '{code}' is not a category of the taxonomy")

@@ -6,6 +6,7 @@ still points at more than one region, the row is not guessed: the error names th
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,16 +33,36 @@ def place_key(name: object) -> str:
     return " ".join(words) or fold(name)
 
 
+_LATIN_EXTRA = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d"})
+
+
+def plain_latin_key(name: object) -> str:
+    """place_key without Latin diacritics: 'Şyğys Qazaqstan' and 'Shygys' spelt 'Sygys' meet. Cyrillic
+    Kazakh letters (қ, ә, ү ...) are letters of their own and are kept."""
+    decomposed = unicodedata.normalize("NFD", place_key(name).translate(_LATIN_EXTRA))
+    kept = []
+    for char in decomposed:
+        # Only marks on Latin letters are dropped: й (и + breve) must stay й.
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0250":
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 @lru_cache(maxsize=None)
-def _indexes() -> tuple[dict[str, list[tuple[int, Place]]], dict[str, list[tuple[int, Place]]]]:
-    """Two lookups, name as written (folded) and name without noise words, each → (kind of name, place)."""
+def _indexes() -> tuple[dict[str, list[tuple[int, Place]]], dict[str, list[tuple[int, Place]]],
+                        dict[str, list[tuple[int, Place]]]]:
+    """Three lookups, name as written (folded), without noise words, and that without Latin diacritics;
+    each → (kind of name, place)."""
     regions, localities = gazetteer()
     exact: dict[str, list[tuple[int, Place]]] = {}
     stripped: dict[str, list[tuple[int, Place]]] = {}
+    plain: dict[str, list[tuple[int, Place]]] = {}
 
     def add(name: str, kind: int, place: Place) -> None:
         exact.setdefault(fold(name), []).append((kind, place))
         stripped.setdefault(place_key(name), []).append((kind, place))
+        plain.setdefault(plain_latin_key(name), []).append((kind, place))
 
     for region in regions:
         place = Place(region.code, None)
@@ -56,7 +77,10 @@ def _indexes() -> tuple[dict[str, list[tuple[int, Place]]], dict[str, list[tuple
             add(name, OFFICIAL, place)
         for name in loc.other_names:
             add(name, OTHER, place)
-    return exact, stripped
+    for code, names in (value_words().get("place_names") or {}).items():
+        for name in names:
+            add(name, OTHER, Place(code, None))
+    return exact, stripped, plain
 
 
 def _region_name(code: str) -> str:
@@ -69,16 +93,24 @@ def lookup(name: object) -> list[Place]:
     Order: an official name as written ("Алматы" is the city), an official name without words such as
     "область" ("Алматы облысы" is the region), then historical names and transliterations likewise.
     """
-    exact, stripped = _indexes()
+    return list(_lookup_folded(fold(name)))
+
+
+@lru_cache(maxsize=8192)
+def _lookup_folded(folded: str) -> tuple[Place, ...]:
+    exact, stripped, plain = _indexes()
+    key = place_key(folded)
+    plain_key = plain_latin_key(folded)
     candidates = (
-        (exact.get(fold(name), []), OFFICIAL), (stripped.get(place_key(name), []), OFFICIAL),
-        (exact.get(fold(name), []), OTHER), (stripped.get(place_key(name), []), OTHER),
+        (exact.get(folded, []), OFFICIAL), (stripped.get(key, []), OFFICIAL),
+        (exact.get(folded, []), OTHER), (stripped.get(key, []), OTHER),
+        (plain.get(plain_key, []), OFFICIAL), (plain.get(plain_key, []), OTHER),
     )
     for matches, kind in candidates:
-        places = list(dict.fromkeys(p for k, p in matches if k == kind))
+        places = tuple(dict.fromkeys(p for k, p in matches if k == kind))
         if places:
             return places
-    return []
+    return ()
 
 
 def _one_region(name: object, places: list[Place]) -> Place:

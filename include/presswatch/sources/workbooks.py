@@ -62,6 +62,10 @@ class Workbook:
         return sum(len(s.rows) for s in self.sheets)
 
 
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+
+
 def _is_blank(cells: list[object]) -> bool:
     return all(clean_cell(c) is None for c in cells)
 
@@ -154,8 +158,8 @@ def check_zip_container(path: Path, suffix: str) -> None:
             total = sum(e.file_size for e in entries)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise UnreadableFile(
-                    f"the workbook would unpack to {total // (1024 * 1024)} MB, more than the limit of "
-                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (a decompression bomb?); not read"
+                    f"the workbook would unpack to {_size(total)}, more than the limit of "
+                    f"{_size(MAX_UNCOMPRESSED_BYTES)} (a decompression bomb?); not read"
                 )
             for entry in entries:
                 ratio = entry.file_size / max(entry.compress_size, 1)
@@ -231,7 +235,7 @@ def read_workbook(path: Path) -> Workbook:
     if size == 0:
         raise UnreadableFile("the file is empty")
     if size > MAX_FILE_BYTES:
-        raise UnreadableFile(f"the file is {size // (1024 * 1024)} MB, more than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise UnreadableFile(f"the file is {_size(size)}, more than the limit of {_size(MAX_FILE_BYTES)}; split it")
     book = Workbook()
     if suffix in TEXT_SUFFIXES:
         _read_delimited(path.read_bytes(), suffix, book)

@@ -1,0 +1,119 @@
+"""Corrections replace what they correct, identical resubmissions change nothing, duplicates count once."""
+
+import datetime as dt
+
+from include.presswatch.intake import ingest_inbox
+from tests.test_intake_bad_inputs import unaccounted_rows
+from tests.workbooks import RU_HEADERS, report, write_xlsx
+
+TODAY = dt.date(2024, 4, 10)
+HEADERS = {**RU_HEADERS, "report_id": "№ сообщения", "duplicate_of": "Дубликат"}
+MARCH = dt.date(2024, 3, 1)
+
+
+def ingest(conn, inbox):
+    outcomes = ingest_inbox(conn, inbox, TODAY)
+    conn.commit()  # as each Airflow task does
+    return {o.inbox_path: o for o in outcomes}
+
+
+def counted(conn):
+    (n,) = conn.execute("SELECT count(*) FROM core.counted_reports(%s)", (MARCH,)).fetchone()
+    return n
+
+
+def snapshot(conn):
+    return {
+        table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+        for table in ("raw.file", "raw.row", "core.report", "quarantine.row", "raw.row_replacement")
+    }
+
+
+def test_a_correction_under_another_name_replaces_rows_with_the_same_report_ids(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "kostanay.xlsx", [
+        report(report_id="K-1"), report(report_id="K-2", region="Нарния"), report(report_id="K-3", summary="Третье"),
+    ], headers=HEADERS)
+    ingest(conn, inbox)
+    assert (counted(conn), conn.execute("SELECT count(*) FROM quarantine.row").fetchone()) == (2, (1,))
+
+    write_xlsx(folder / "kostanay_fixed.xlsx", [
+        report(report_id="K-1", summary="Акимат не ответил на запрос, уточнено"),
+        report(report_id="K-2", region="Костанайская область", summary="Второе, исправлено"),
+    ], headers=HEADERS)
+    outcome = ingest(conn, inbox)["2024-03/kostanay_fixed.xlsx"]
+
+    assert (outcome.rows_loaded, outcome.rows_replaced) == (2, 2)
+    reports = dict(conn.execute("SELECT external_id, summary FROM core.report").fetchall())
+    assert reports == {"K-1": "Акимат не ответил на запрос, уточнено", "K-2": "Второе, исправлено", "K-3": "Третье"}
+    assert conn.execute("SELECT count(*) FROM quarantine.row").fetchone() == (0,), "the corrected row is released"
+    history = conn.execute("SELECT external_id, was, message IS NOT NULL FROM raw.row_replacement ORDER BY 1").fetchall()
+    assert history == [("K-1", "core", False), ("K-2", "quarantine", True)]
+    assert counted(conn) == 3
+    assert unaccounted_rows(conn) == []
+
+
+def test_report_ids_of_another_month_are_not_touched(conn, inbox):
+    folder = inbox / "correspondents"
+    write_xlsx(folder / "2024-02" / "a.xlsx", [report(report_id="7", event_date=dt.date(2024, 2, 7))], headers=HEADERS)
+    write_xlsx(folder / "2024-03" / "b.xlsx", [report(report_id="7")], headers=HEADERS)
+    outcomes = ingest(conn, inbox)
+    assert outcomes["2024-03/b.xlsx"].rows_replaced == 0
+    assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (2,)
+
+
+def test_an_identical_resubmission_changes_nothing(conn, inbox):
+    path = inbox / "correspondents" / "2024-03" / "west.xlsx"
+    write_xlsx(path, [report(report_id="W-1"), report(report_id="W-2", region="Нарния")], headers=HEADERS)
+    ingest(conn, inbox)
+    before = snapshot(conn)
+    (inbox / "correspondents" / "2024-03" / "west_copy.xlsx").write_bytes(path.read_bytes())
+
+    outcomes = ingest(conn, inbox)
+
+    assert {o.status for o in outcomes.values()} == {"unchanged"}
+    assert "identical to 2024-03/west.xlsx" in outcomes["2024-03/west_copy.xlsx"].reason
+    assert snapshot(conn) == before
+
+
+def test_a_new_version_at_the_same_path_keeps_the_history_of_versions(conn, inbox):
+    path = inbox / "correspondents" / "2024-03" / "west.xlsx"
+    for summary in ("Первая версия", "Вторая версия", "Третья версия"):
+        write_xlsx(path, [report(summary=summary)])
+        ingest(conn, inbox)
+    versions = conn.execute("SELECT status FROM raw.file ORDER BY file_id").fetchall()
+    assert versions == [("superseded",), ("superseded",), ("loaded",)]
+    assert conn.execute("SELECT summary FROM core.report").fetchall() == [("Третья версия",)]
+    assert conn.execute("SELECT count(*) FROM raw.row").fetchone() == (3,)
+
+
+def test_the_same_report_sent_twice_counts_once(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "a.xlsx", [report()])
+    write_xlsx(folder / "b.xlsx", [report()], title_rows=["Копия"])
+    ingest(conn, inbox)
+    assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (2,)
+    assert counted(conn) == 1
+    assert conn.execute("SELECT count(*) FROM core.possible_duplicate").fetchone() == (0,), "not a likely duplicate: the same"
+
+
+def test_likely_duplicates_are_listed_and_an_editor_mark_stops_one_counting(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "north.xlsx", [report(report_id="N-1", summary="Акимат отказал в информации")], headers=HEADERS)
+    write_xlsx(folder / "east.xlsx", [report(report_id="E-5", summary="Редакции TobolInfo не ответили")], headers=HEADERS)
+    ingest(conn, inbox)
+    pairs = conn.execute("SELECT external_id, other_external_id FROM core.possible_duplicate").fetchall()
+    assert pairs == [("E-5", "N-1")] or pairs == [("N-1", "E-5")]
+    assert counted(conn) == 2
+
+    write_xlsx(folder / "editor_marks.xlsx", [
+        report(report_id="E-5", summary="Редакции TobolInfo не ответили", duplicate_of="N-1"),
+    ], headers=HEADERS)
+    outcome = ingest(conn, inbox)["2024-03/editor_marks.xlsx"]
+
+    assert (outcome.rows_loaded, outcome.rows_replaced) == (1, 1)
+    assert counted(conn) == 1
+    assert conn.execute("SELECT count(*) FROM core.possible_duplicate").fetchone() == (0,)
+    (kept,) = conn.execute("SELECT r.external_id FROM core.counted_reports(%s) c JOIN core.report r USING (report_key)",
+                           (MARCH,)).fetchone()
+    assert kept == "N-1"
