@@ -71,6 +71,13 @@ def summary_text(t: Language, summary: str) -> str:
     return f"{marker} {text}" if marker else text
 
 
+def summary_markdown(t: Language, summary: str) -> str:
+    """``summary_text`` as Markdown: the summary escaped, the marker (ours) left readable."""
+    text = redact_contacts(summary, organisation_contacts())
+    marker = t.foreign_marker(text)
+    return f"{marker} {escape_markdown(text)}" if marker else escape_markdown(text)
+
+
 def _environment(t: Language) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
@@ -88,7 +95,7 @@ def _environment(t: Language) -> jinja2.Environment:
 def _items(t: Language, items: list[dict]) -> list[dict]:
     return [
         dict(i, category_label=localized(i, "category", t.code), place=place_label(i, t.code),
-             text=summary_text(t, i["summary"]))
+             text=summary_markdown(t, i["summary"]))
         for i in items
     ]
 

@@ -14,11 +14,11 @@ PHONE = re.compile(
     r"(?<![\w/-])(?:\+7|8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?![\w/-])"
     r"|(?<![\w/-])\+\d{1,3}[\s-]?\(?\d{2,4}\)?(?:[\s-]?\d{2,4}){2,4}(?![\w/-])"
 )
-REMOVED = "[…]"
+REMOVED = "(…)"
 
 
 def redact_contacts(text: str | None, allowed: tuple[str, ...] = ()) -> str | None:
-    """``text`` with every e-mail address and phone number replaced by '[…]' (``allowed`` ones kept)."""
+    """``text`` with every e-mail address and phone number replaced by '(…)' (``allowed`` ones kept)."""
     if text is None:
         return None
 
