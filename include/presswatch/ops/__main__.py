@@ -3,6 +3,7 @@
     airflow start|stop|status   the local Airflow service (``make airflow``, ``make stop``)
     docs                        regenerate docs/warehouse.md from the migrations (``make docs``)
     analyst-login NAME          create or reset an analyst's read-only login; prints its password
+    warehouse-init              apply the warehouse migrations and sync the reference data (compose's init)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     login = commands.add_parser("analyst-login", help="create or reset a read-only analyst login")
     login.add_argument("name")
     login.add_argument("--url", default=None, help="warehouse (default: WAREHOUSE_URL or the embedded one)")
+    commands.add_parser("warehouse-init", help="migrate the warehouse of WAREHOUSE_URL and sync reference data")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -30,6 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         from ..warehouse import dictionary
 
         print(f"wrote {dictionary.generate(args.url)}")
+        return 0
+    if args.command == "warehouse-init":
+        from ..warehouse.connection import connect
+        from ..warehouse.migrations import migrate
+        from ..warehouse.reference_sync import sync_reference
+
+        with connect() as conn:
+            applied = migrate(conn)
+            counts = sync_reference(conn)
+        print(f"warehouse ready: {len(applied)} migrations applied, reference rows {counts}")
         return 0
     if args.command == "analyst-login":
         import psycopg
