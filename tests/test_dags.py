@@ -9,7 +9,7 @@ import pytest
 from include.presswatch import settings
 
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
-CONTRACT_DAG_IDS = {"correspondent_reports", "monthly_summary"}
+CONTRACT_DAG_IDS = {"correspondent_reports", "registry_notices", "monthly_summary"}
 HEAVY_MODULES = ("pandas", "great_expectations", "matplotlib", "docx", "openpyxl", "python_calamine", "psycopg")
 
 
