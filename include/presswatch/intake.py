@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 CORRESPONDENTS_FOLDER = "correspondents"
 # Rows read before the data-quality suite runs over them at once: bounds memory, amortizes the suite.
-BATCH_ROWS = 20_000
+BATCH_ROWS = 50_000
 MAX_PROBLEM_LINES = 8
 
 

@@ -92,6 +92,40 @@ def _payload(sheet: Sheet, row: DataRow) -> dict[str, str]:
     return payload
 
 
+class _Memo:
+    """A parser whose result (or error) per distinct cell value is remembered: a file repeats its regions,
+    categories, dates and yes/no words hundreds of times, and parsing them is most of the cost of a row."""
+
+    def __init__(self, parser, size: int = 50_000):
+        self.parser, self.size, self.known = parser, size, {}
+
+    def __call__(self, value):
+        key = (type(value), value)
+        found = self.known.get(key)
+        if found is None:
+            try:
+                found = (True, self.parser(value))
+            except ValueError as exc:
+                found = (False, str(exc))
+            if len(self.known) >= self.size:
+                self.known.clear()
+            self.known[key] = found
+        ok, result = found
+        if not ok:
+            raise ValueError(result)
+        return result
+
+
+_parse_date = _Memo(values.parse_date)
+_parse_category = _Memo(resolve_category)
+_parse_host = _Memo(outlet_host)
+_parse_stage = _Memo(values.parse_case_stage)
+_parse_amount = _Memo(values.parse_amount)
+_parse_bool = _Memo(values.parse_bool)
+_resolve_region = _Memo(resolve_region)
+_resolve_locality = _Memo(lambda pair: resolve_locality(*pair))
+
+
 def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
     cells: dict[str, object] = {}
     for index, field_name in sheet.header.columns.items():
@@ -125,20 +159,20 @@ def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
         record["duplicate_of"] = report_id_text(cells["duplicate_of"])
         if record["duplicate_of"] == record["external_id"]:
             problem("duplicate_of", "a report cannot be a duplicate of itself")
-    parse("event_date", "event_date", values.parse_date)
-    parse("category", "category_code", resolve_category)
-    parse("outlet_domain", "outlet_domain", outlet_host)
-    parse("case_stage", "case_stage", values.parse_case_stage)
-    parse("amount_claimed_kzt", "amount_claimed_kzt", values.parse_amount)
+    parse("event_date", "event_date", _parse_date)
+    parse("category", "category_code", _parse_category)
+    parse("outlet_domain", "outlet_domain", _parse_host)
+    parse("case_stage", "case_stage", _parse_stage)
+    parse("amount_claimed_kzt", "amount_claimed_kzt", _parse_amount)
     for name in BOOL_FIELDS:
-        parse(name, name, values.parse_bool)
+        parse(name, name, _parse_bool)
     if record["confidential"] is None:
         record["confidential"] = False
 
     region = None
     if "region" in cells:
         try:
-            region = resolve_region(cells["region"])
+            region = _resolve_region(cells["region"])
             record["region_code"], record["locality_code"] = region.region_code, region.locality_code
         except ValueError as exc:
             problem("region", str(exc))
@@ -147,7 +181,7 @@ def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
         region_known = record["region_code"]
         if region_known or "region" not in cells:
             try:
-                place = resolve_locality(cells["locality"], region_known)
+                place = _resolve_locality((cells["locality"], region_known))
                 if place is not None:
                     record["region_code"] = place.region_code
                     record["locality_code"] = place.locality_code or record["locality_code"]

@@ -106,12 +106,21 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
     if not report_ids:
         return []
     params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
+    # Most files correct nothing: one look-up decides before any DELETE. (IN (SELECT unnest) hashes the ids;
+    # "= ANY(array)" would compare every row with every id when the planner scans the table.)
+    (seen,) = conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM core.report WHERE external_id IN (SELECT unnest(%(ids)s::text[])) AND file_id <> %(file_id)s)
+               OR EXISTS (SELECT 1 FROM quarantine.row WHERE external_id IN (SELECT unnest(%(ids)s::text[])) AND file_id <> %(file_id)s)""",
+        params,
+    ).fetchone()
+    if not seen:
+        return []
     replaced = conn.execute(
         """WITH gone AS (
                DELETE FROM core.report c USING raw.file f
                WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND c.file_id <> %(file_id)s
-                 AND c.external_id = ANY(%(ids)s)
+                 AND c.external_id IN (SELECT unnest(%(ids)s::text[]))
                RETURNING c.file_id, c.sheet, c.row_number, c.external_id, f.inbox_path)
            INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, replaced_by_file_id)
            SELECT file_id, sheet, row_number, external_id, 'core', %(file_id)s FROM gone
@@ -124,7 +133,7 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
                DELETE FROM quarantine.row q USING raw.file f
                WHERE f.file_id = q.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND q.file_id <> %(file_id)s
-                 AND q.external_id = ANY(%(ids)s)
+                 AND q.external_id IN (SELECT unnest(%(ids)s::text[]))
                RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, q.inbox_path)
            INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message, replaced_by_file_id)
            SELECT file_id, sheet, row_number, external_id, 'quarantine', message, %(file_id)s FROM gone
