@@ -95,17 +95,45 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(header)
 
 
+def _keep_row_on_one_page(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _column_widths(rows: list[list[str]], columns: int, total_inches: float = 6.3) -> list[float]:
+    """Widths in inches by the text of each column: long labels get room (up to a cap), and no column
+    is narrower than its longest word, so dates, amounts and headings never break inside a word."""
+    weights = []
+    for c in range(columns):
+        texts = [inline_text(r[c]) for r in rows if c < len(r)]
+        longest_word = max((len(w) for t in texts for w in t.split(" ")), default=4)  # not at no-break spaces
+        weights.append(min(40, max(longest_word + 2, 8, max((len(t) for t in texts), default=0) // 3)))
+    return [total_inches * w / sum(weights) for w in weights]
+
+
+def inline_text(text: str) -> str:
+    return "".join(chunk for chunk, _, _ in inline_runs(text))
+
+
 def _add_table(document, lines: list[str]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
 
     header = split_row(lines[0])
     aligns = [cell.strip().endswith(":") for cell in split_row(lines[1])]
     body = [split_row(line) for line in lines[2:]]
     table = document.add_table(rows=1 + len(body), cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     _repeat_header(table.rows[0])
+    widths = _column_widths([header] + body, len(header))
+    for c, width in enumerate(widths):
+        table.columns[c].width = Inches(width)  # the grid LibreOffice lays out by; Word reads the cells
     for r, cells in enumerate([header] + body):
+        _keep_row_on_one_page(table.rows[r])
         for c in range(len(header)):
+            table.cell(r, c).width = Inches(widths[c])
             paragraph = table.cell(r, c).paragraphs[0]
             _add_runs(paragraph, cells[c] if c < len(cells) else "", force_bold=(r == 0))
             if c < len(aligns) and aligns[c]:
