@@ -27,6 +27,8 @@ def upsert_via_copy(
     """COPY rows into a temporary table, then insert-or-update them into ``table`` by ``key``."""
     schema, _, name = table.rpartition(".")
     temp = f"upsert_{name}"
+    # Dropped explicitly at the end too: ON COMMIT DROP waits for the outermost commit, and a caller's
+    # open transaction may upsert the same table again before that.
     conn.execute(
         sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
             sql.Identifier(temp), sql.Identifier(schema, name)
@@ -45,4 +47,5 @@ def upsert_via_copy(
             ),
         )
     )
+    conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(temp)))
     return count

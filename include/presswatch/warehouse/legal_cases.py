@@ -87,8 +87,6 @@ def sync_actor_types(conn: psycopg.Connection) -> None:
         conn, "ref.actor_type", ["code"], ["code", "label_en", "label_ru", "in_state_share", "sort_order"],
         [(t["code"], t["en"], t["ru"], bool(t["in_state_share"]), i) for i, t in enumerate(actor_types(), start=1)],
     )
-    # ON COMMIT DROP waits for the outermost commit; a caller's open transaction may sync again before it.
-    conn.execute("DROP TABLE IF EXISTS pg_temp.upsert_actor_type")
 
 
 def map_actor_wordings(conn: psycopg.Connection, month: dt.date | None = None) -> int:
