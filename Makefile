@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(PY) -m include.presswatch.cli demo
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 run: $(STAMP)
 	@test -n "$(MONTH)" || { echo "usage: make run MONTH=YYYY-MM [INBOX=path] [STORAGE=path]"; exit 2; }
