@@ -3,10 +3,14 @@
 
 Builds the month's overview: the counts the service publishes and the report drafts editors finish.
 
-**Reads** `core.report`, `core.legal_case` and the reference dimensions (and registry matches when
-the registry pipeline has run). **Writes** `mart.monthly_group_counts`, `mart.monthly_category_counts`,
-`mart.monthly_region_counts`, `mart.publication`, and the drafts
-`<storage>/reports/YYYY-MM/monitoring-YYYY-MM.<lang>.md`.
+**Reads** `core.report`, `core.legal_case`, `core.legal_case_event`, `core.registry_match` and the
+reference dimensions. **Writes** the month's rows of `mart.monthly_group_counts`,
+`mart.monthly_category_counts`, `mart.monthly_region_counts`, `mart.obstruction_by_year`,
+`mart.ytd_comparison`, `mart.monthly_legal_claims`, `mart.refusals_by_perpetrator_type` and
+`mart.publication`, and the drafts under `<storage>/reports/YYYY-MM/`:
+`monitoring-YYYY-MM.<lang>.md` and `.docx` (`lang` in en, ru), chart PNGs, `manifest.json` (files,
+checksums, counts, version), `CHANGES.md` (which numbers moved since the last version) and every earlier
+version under `versions/vN/`. A rerun whose data did not change writes no new version.
 
 The counting rules of the taxonomy apply: a report counts in its event month, context is never counted,
 a legal claim counts once when first reported, the same report sent twice counts once.
