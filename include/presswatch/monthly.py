@@ -91,6 +91,7 @@ def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path
 
     A new draft version is copied to ``versions/vN/`` and moved to the contract paths with its
     ``manifest.json`` and ``CHANGES.md``; a failure removes the version and restores the previous files.
+    ``storage`` is a local folder or an object store (``ObjectStoragePath``); staging is always local.
     """
     final_dir = draft_storage.month_dir(storage, month)
     staging = draft_storage.staging_dir(storage, month, run_id)
@@ -123,6 +124,18 @@ def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path
     ]
     finals = [str(final_dir / name) for name in sorted(files) if drafts.is_draft(name)]
     version_dir = versions.version_dir(final_dir, plan["version"])
+    if draft_storage.is_object_store(final_dir):
+        headline = _publish_to_object_store(conn, month, run_id, finals, staged, final_dir, version_dir, current)
+    else:
+        headline = _publish_locally(conn, month, run_id, finals, staged, final_dir, version_dir, staging)
+    draft_storage.discard_staging(storage, month, run_id)
+    log.info("published %s: %s; drafts version %d: %s", f"{month:%Y-%m}", headline, plan["version"], ", ".join(finals))
+    return {"month": f"{month:%Y-%m}", "headline": headline, "drafts": finals, "version": plan["version"],
+            "new_version": True}
+
+
+def _publish_locally(conn, month, run_id, finals, staged, final_dir, version_dir, staging) -> dict:
+    """Local folder: the version is renamed into place, the replaced files kept aside until the marts commit."""
     moved: list = []
     try:
         with conn.transaction():
@@ -136,10 +149,29 @@ def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path
     for _, backup in moved:
         if backup is not None:
             backup.unlink(missing_ok=True)
-    draft_storage.discard_staging(storage, month, run_id)
-    log.info("published %s: %s; drafts version %d: %s", f"{month:%Y-%m}", headline, plan["version"], ", ".join(finals))
-    return {"month": f"{month:%Y-%m}", "headline": headline, "drafts": finals, "version": plan["version"],
-            "new_version": True}
+    return headline
+
+
+def _publish_to_object_store(conn, month, run_id, finals, staged, final_dir, version_dir, current) -> dict:
+    """Object store: upload ``versions/vN``, the contract paths, then ``manifest.json`` (the commit point).
+
+    A failure before the manifest is written, or a failure of the marts' commit after it, puts the
+    previous manifest and contract files back (see ``reports.storage``)."""
+    previous_dir = versions.version_dir(final_dir, current["version"]) if current else None
+    previous_manifest = (final_dir / versions.MANIFEST).read_bytes() if current else None
+    written: list[str] = []
+    try:
+        with conn.transaction():
+            headline = marts.publish_in_transaction(conn, month, run_id, finals)
+            written = draft_storage.upload_version(
+                staged, final_dir, version_dir, manifest_name=versions.MANIFEST,
+                previous_dir=previous_dir, previous_manifest=previous_manifest)
+    except Exception:
+        if written:  # the upload finished but the marts did not commit: take the upload back
+            draft_storage.undo_upload(written, final_dir, version_dir, previous_dir=previous_dir,
+                                      previous_manifest=previous_manifest, manifest_name=versions.MANIFEST)
+        raise
+    return headline
 
 
 def run_month(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path) -> dict:

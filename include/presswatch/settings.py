@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,20 @@ def inbox_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(override or os.environ.get("PRESSWATCH_INBOX") or SAMPLE_INBOX)
 
 
-def storage_dir(override: str | os.PathLike | None = None) -> Path:
-    """Shared storage for drafts and intake reports: an explicit path, else PRESSWATCH_STORAGE, else ./storage."""
-    return Path(override or os.environ.get("PRESSWATCH_STORAGE") or PROJECT_ROOT / "storage")
+def storage_dir(override: str | os.PathLike | None = None):
+    """Shared storage for drafts and intake reports: an explicit path, else PRESSWATCH_STORAGE, else ./storage.
+
+    A local path gives a ``Path``; an object-storage URL (``s3://bucket/prefix``, or
+    ``s3://conn_id@bucket/prefix`` to name the Airflow connection) gives an ``airflow.sdk.ObjectStoragePath``.
+    Without a connection in the URL, ``PRESSWATCH_STORAGE_CONN_ID`` names one, else the scheme's default
+    (``aws_default`` for s3).
+    """
+    value = override or os.environ.get("PRESSWATCH_STORAGE") or PROJECT_ROOT / "storage"
+    if hasattr(value, "protocol") and not isinstance(value, (str, os.PathLike)):
+        return value  # already an ObjectStoragePath
+    if isinstance(value, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+        from airflow.sdk import ObjectStoragePath  # only for URLs: keeps parse time and the CLI light
+
+        conn_id = os.environ.get("PRESSWATCH_STORAGE_CONN_ID") or None
+        return ObjectStoragePath(value, conn_id=conn_id) if conn_id else ObjectStoragePath(value)
+    return Path(value)

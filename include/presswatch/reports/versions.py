@@ -4,6 +4,7 @@ Every publication that changes a draft's content makes a new version N: its file
 ``<month>/versions/vN/`` for good and copied to the contract paths, which always hold the latest.
 Whether content changed is judged on a fingerprint of what the drafts say (the Markdown with the
 generation date and version left out, and the chart images), so an unchanged re-run makes no version.
+A month folder is a local ``Path`` or an ``ObjectStoragePath`` (see ``storage``); both work here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-from pathlib import Path
+
+from .storage import StoragePath, as_storage, is_object_store
 
 MANIFEST = "manifest.json"
 CHANGES = "CHANGES.md"
@@ -31,20 +33,23 @@ def fingerprint(parts: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def version_dir(month_dir: Path, version: int) -> Path:
-    return Path(month_dir) / VERSIONS / f"v{version}"
+def version_dir(month_dir: StoragePath, version: int) -> StoragePath:
+    return as_storage(month_dir) / VERSIONS / f"v{version}"
 
 
-def read_manifest(month_dir: Path) -> dict | None:
-    path = Path(month_dir) / MANIFEST
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+def read_manifest(month_dir: StoragePath) -> dict | None:
+    path = as_storage(month_dir) / MANIFEST
+    return json.loads(path.read_bytes().decode("utf-8")) if path.exists() else None
 
 
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def write_json_atomically(path: Path, manifest: dict) -> None:
+def write_json_atomically(path: StoragePath, manifest: dict) -> None:
+    if is_object_store(path):  # one PUT replaces an object whole: no temporary needed (nor a rename)
+        path.write_bytes(manifest_bytes(manifest))
+        return
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_bytes(manifest_bytes(manifest))
     os.replace(temporary, path)
@@ -115,14 +120,14 @@ def build_manifest(*, month: str, version: int, run_id: str, generated_at: dt.da
     }
 
 
-def mark_final(month_dir: Path, version: int | None, reviewer: str, comment: str = "",
+def mark_final(month_dir: StoragePath, version: int | None, reviewer: str, comment: str = "",
                when: dt.datetime | None = None) -> dict:
     """Record an editor's approval: the version becomes final in the month's manifest and in its own copy.
 
     ``version`` None approves the latest. Approving a version that is no longer the latest is refused:
     the editor reviewed something the contract paths no longer hold.
     """
-    month_dir = Path(month_dir)
+    month_dir = as_storage(month_dir)
     manifest = read_manifest(month_dir)
     if manifest is None:
         raise FileNotFoundError(f"no drafts published in {month_dir}")
@@ -137,6 +142,41 @@ def mark_final(month_dir: Path, version: int | None, reviewer: str, comment: str
             entry["status"], entry["approval"] = "final", approval
     copy = version_dir(month_dir, version) / MANIFEST
     write_json_atomically(month_dir / MANIFEST, manifest)
-    if copy.parent.is_dir():
+    if copy.exists():
         write_json_atomically(copy, manifest)
     return manifest
+
+
+def review_request(month_dir: StoragePath) -> dict:
+    """What an editor is asked to approve: the latest version of the month, with its numbers and changes.
+
+    ``body`` is Markdown for the approval form. FileNotFoundError when nothing is published yet.
+    """
+    month_dir = as_storage(month_dir)
+    manifest = read_manifest(month_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"no drafts published in {month_dir}: run monthly_summary for the month first")
+    lines = [f"Drafts of **{manifest['month']}**, version **{manifest['version']}** "
+             f"({manifest['status']}, generated {manifest['generated_at']}) in `{month_dir}`.", ""]
+    lines += [f"- `{entry['name']}`" for entry in manifest["files"] if entry["name"].endswith((".md", ".docx"))]
+    lines += ["", "Headline counts by group:", ""]
+    lines += [f"- {code}: {count}" for code, count in sorted(manifest["headline"].get("groups", {}).items())]
+    if manifest["history"][-1].get("why"):
+        lines += ["", "Why this version:", ""] + [f"- {reason}" for reason in manifest["history"][-1]["why"]]
+    lines += ["", "**Approve** marks this version final; **Reject** leaves it a draft."]
+    return {"month": manifest["month"], "version": manifest["version"], "status": manifest["status"],
+            "month_dir": str(month_dir), "body": "\n".join(lines)}
+
+
+def approve_from_response(month_dir: StoragePath, version: int, response: dict) -> dict:
+    """Mark ``version`` final from a human-in-the-loop response (``chosen_options``, ``params_input``,
+    ``responded_by_user``, ``responded_at``); anything but an approval is refused."""
+    if response.get("chosen_options") != ["Approve"]:
+        raise ValueError(f"not an approval: {response.get('chosen_options')}")
+    user = response.get("responded_by_user") or {}
+    reviewer = user.get("name") or user.get("id") or "unknown editor"
+    when = response.get("responded_at")
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    comment = (response.get("params_input") or {}).get("comment") or ""
+    return mark_final(month_dir, version, reviewer=reviewer, comment=comment, when=when)
