@@ -91,13 +91,14 @@ def test_the_draft_carries_the_numbers_and_the_sections(demo_run):
         assert f"## {heading}" in draft or heading in draft
 
 
-def test_every_sample_row_is_in_core_or_quarantine(demo_run):
+def test_every_sample_row_is_in_core_or_quarantine_or_replaced_by_a_correction(demo_run):
     with psycopg.connect(demo_run["url"]) as conn:
         (unaccounted,) = conn.execute(
             """SELECT count(*) FROM raw.row r JOIN raw.file f USING (file_id)
                WHERE f.status = 'loaded'
                  AND NOT EXISTS (SELECT 1 FROM core.report c WHERE (c.file_id, c.sheet, c.row_number) = (r.file_id, r.sheet, r.row_number))
-                 AND NOT EXISTS (SELECT 1 FROM quarantine.row q WHERE (q.file_id, q.sheet, q.row_number) = (r.file_id, r.sheet, r.row_number))"""
+                 AND NOT EXISTS (SELECT 1 FROM quarantine.row q WHERE (q.file_id, q.sheet, q.row_number) = (r.file_id, r.sheet, r.row_number))
+                 AND NOT EXISTS (SELECT 1 FROM raw.row_replacement h WHERE (h.file_id, h.sheet, h.row_number) = (r.file_id, r.sheet, r.row_number))"""
         ).fetchone()
         (quarantined,) = conn.execute("SELECT count(*) FROM quarantine.row").fetchone()
         files = conn.execute("SELECT inbox_path FROM quarantine.file").fetchall()
