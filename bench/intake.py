@@ -45,6 +45,7 @@ from include.presswatch.warehouse.reference_sync import sync_reference  # noqa: 
 
 README = ROOT / "bench" / "README.md"
 TODAY = dt.date(2024, 4, 10)
+PEER_WIDTH = 12
 TARGETS = {"limit": 3.0, "peer": 5.0, "memory_mb": 1024}
 
 FIELDS = ["report_id", "event_date", "region", "locality", "category", "outlet", "summary", "source", "confidential"]
@@ -172,9 +173,10 @@ def naive_peer(paths: list[Path], url: str) -> tuple[float, int]:
     """openpyxl (xlsx) or pandas' own readers (xls, ods) → DataFrame → to_sql, the way a script would do it."""
     import pandas as pd
     from openpyxl import load_workbook
-    from sqlalchemy import create_engine
+    from sqlalchemy import Text, create_engine
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    # The URL may be a conninfo string ("host=... dbname=..."): let psycopg open the connections.
+    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(url))
     started = time.perf_counter()
     rows = 0
     for path in paths:
@@ -192,8 +194,9 @@ def naive_peer(paths: list[Path], url: str) -> tuple[float, int]:
                 frames.append(frame)
         for frame in frames:
             frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+            frame = frame.reindex(columns=[f"c{i}" for i in range(PEER_WIDTH)])  # one scratch table for all
             frame["file"] = path.name
-            frame.to_sql("peer_rows", engine, if_exists="append", index=False)
+            frame.to_sql("peer_rows", engine, if_exists="append", index=False, dtype=dict.fromkeys(frame.columns, Text()))
             rows += len(frame)
     elapsed = time.perf_counter() - started
     engine.dispose()
@@ -270,6 +273,8 @@ def main() -> int:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             limit = min(limit, bare_calamine(paths)[0])
+            print(f"limit {limit:.2f} s, full intake {full:.2f} s ({full / limit:.2f} x), peak {peak_mb:.0f} MB; peer next",
+                  flush=True)
             peer, peer_rows = (float("nan"), 0) if args.skip_peer else naive_peer(paths, url)
         finally:
             connection.drop_database(admin, name)
