@@ -92,6 +92,11 @@ def test_case_stages_map_to_codes():
     ("Алматы", "almaty_city", None),
     ("Семей", "abai", "semey"),
     ("Uralsk", "west_kazakhstan", "oral"),
+    ("г. Алматы", "almaty_city", None),
+    ("город Алматы", "almaty_city", None),
+    ("Алматы қаласы", "almaty_city", None),
+    ("Алматинская обл.", "almaty_region", None),
+    ("Алматы облысы", "almaty_region", None),
 ])
 def test_regions_and_localities_in_any_spelling(written, region, locality):
     place = resolve_region(written)

@@ -23,8 +23,34 @@ class Place:
 
 
 @lru_cache(maxsize=None)
+def _noise_by_kind() -> dict[str, frozenset[str]]:
+    return {kind: frozenset(fold(w) for w in words) for kind, words in value_words()["place_noise"].items()}
+
+
+@lru_cache(maxsize=None)
 def _noise() -> frozenset[str]:
-    return frozenset(fold(w) for w in value_words()["place_noise"])
+    return frozenset().union(*_noise_by_kind().values())
+
+
+@lru_cache(maxsize=None)
+def _region_kinds() -> dict[str, str]:
+    return {r.code: r.kind for r in gazetteer()[0]}
+
+
+def _is_settlement(place: Place) -> bool:
+    return place.locality_code is not None or _region_kinds()[place.region_code] != "region"
+
+
+def _narrow_by_marker(folded: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
+    """Keep the places of the kind the name's own marker word says ('г.' a settlement, 'обл.' a region)."""
+    words = set(folded.split())
+    if words & _noise_by_kind().get("settlement", frozenset()):
+        narrowed = tuple(p for p in places if _is_settlement(p))
+    elif words & _noise_by_kind().get("region", frozenset()):
+        narrowed = tuple(p for p in places if not _is_settlement(p))
+    else:
+        return places
+    return narrowed or places
 
 
 def place_key(name: object) -> str:
@@ -109,7 +135,7 @@ def _lookup_folded(folded: str) -> tuple[Place, ...]:
     for matches, kind in candidates:
         places = tuple(dict.fromkeys(p for k, p in matches if k == kind))
         if places:
-            return places
+            return _narrow_by_marker(folded, places)
     return ()
 
 
