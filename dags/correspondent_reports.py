@@ -18,11 +18,10 @@ Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled s
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-from include.presswatch.ops.alerts import FailureAlert
+from include.presswatch.ops.dag_defaults import default_args
 
 CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:5432/presswatch/core/report")
 
@@ -34,14 +33,7 @@ CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:54
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    default_args={
-        "owner": "presswatch",
-        # Once a task has failed for good: a row in ops.alert, the log, and mail when SMTP is set up.
-        "on_failure_callback": FailureAlert(),
-        # Scheduled runs retry; interactive runs (make run/demo) set 0 to fail fast.
-        "retries": int(os.environ.get("PRESSWATCH_TASK_RETRIES", "2")),
-        "retry_delay": dt.timedelta(minutes=1),
-    },
+    default_args=default_args(retries=2, retry_delay=dt.timedelta(minutes=1)),
     tags={"presswatch", "intake"},
     params={"inbox": Param(None, type=["null", "string"], description="Inbox folder; empty for the default")},
 )

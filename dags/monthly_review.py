@@ -21,14 +21,12 @@ Params: `month` (`YYYY-MM`; empty for the month before the run, in Asia/Almaty t
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import Param, dag, task
 
-from include.presswatch.ops.alerts import FailureAlert
+from include.presswatch.ops.dag_defaults import MONTH_PATTERN, default_args
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 REVIEW_WINDOW = dt.timedelta(days=14)
 
 
@@ -38,12 +36,7 @@ REVIEW_WINDOW = dt.timedelta(days=14)
     start_date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
     catchup=False,
     doc_md=__doc__,
-    default_args={
-        "owner": "presswatch",
-        "on_failure_callback": FailureAlert(),
-        "retries": int(os.environ.get("PRESSWATCH_TASK_RETRIES", "1")),
-        "retry_delay": dt.timedelta(minutes=2),
-    },
+    default_args=default_args(retries=1, retry_delay=dt.timedelta(minutes=2)),
     tags={"presswatch", "reporting", "review"},
     params={
         "month": Param(None, type=["null", "string"], pattern=MONTH_PATTERN, description="YYYY-MM; empty = last month"),

@@ -26,13 +26,11 @@ Params: `month` (`YYYY-MM`; empty for the month before the run, in Asia/Almaty t
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
-from include.presswatch.ops.alerts import FailureAlert
+from include.presswatch.ops.dag_defaults import MONTH_PATTERN, default_args
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 @dag(
@@ -43,14 +41,7 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    default_args={
-        "owner": "presswatch",
-        # Once a task has failed for good: a row in ops.alert, the log, and mail when SMTP is set up.
-        "on_failure_callback": FailureAlert(),
-        # Scheduled runs retry; interactive runs (make run/demo) set 0 to fail fast.
-        "retries": int(os.environ.get("PRESSWATCH_TASK_RETRIES", "1")),
-        "retry_delay": dt.timedelta(minutes=2),
-    },
+    default_args=default_args(retries=1, retry_delay=dt.timedelta(minutes=2)),
     tags={"presswatch", "reporting"},
     params={
         "month": Param(None, type=["null", "string"], pattern=MONTH_PATTERN, description="YYYY-MM; empty = last month"),

@@ -30,7 +30,7 @@ import datetime as dt
 
 from airflow.sdk import Asset, Param, dag, task
 
-from include.presswatch.ops.alerts import FailureAlert
+from include.presswatch.ops.dag_defaults import default_args
 
 REGISTRY_MATCHES = Asset(name="presswatch_core_registry_match",
                          uri="postgres://warehouse:5432/presswatch/core/registry_match")
@@ -43,8 +43,7 @@ REGISTRY_MATCHES = Asset(name="presswatch_core_registry_match",
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    default_args={"owner": "presswatch", "retries": 2, "retry_delay": dt.timedelta(minutes=5),
-                  "on_failure_callback": FailureAlert()},
+    default_args=default_args(retries=2, retry_delay=dt.timedelta(minutes=5)),
     tags={"presswatch", "registry"},
     params={
         "inbox": Param(None, type=["null", "string"], description="Inbox folder; empty for the default"),

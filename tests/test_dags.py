@@ -32,6 +32,7 @@ def test_every_dag_has_owner_retries_tags_and_docs(dag_bag):
     for dag_id, dag in dag_bag.dags.items():
         assert dag.default_args.get("owner") == "presswatch", dag_id
         assert dag.default_args.get("retries", 0) >= 1, dag_id
+        assert dag.default_args.get("on_failure_callback"), f"{dag_id}: failures must raise an alert"
         assert "presswatch" in dag.tags, dag_id
         assert dag.doc_md and "Reads" in dag.doc_md and "Writes" in dag.doc_md, f"{dag_id}: doc_md must say what it reads and writes"
 
