@@ -1,13 +1,16 @@
--- Entries present again or changed: new content, listed, no longer missing. An entry merely back after one
--- missing snapshot ('back') or with its IPs reordered keeps its last change.
+-- Entries present again or changed: new content, listed, no longer missing, and the fingerprint of the row they
+-- now stand for. An entry present as it was (from_notice: recognised by its fingerprint) keeps its fields; one
+-- merely back after one missing snapshot ('back') or with its IPs reordered keeps its last change.
 UPDATE core.registry_notice n
 SET content_hash = d.content_hash,
-    ips = coalesce(string_to_array(nullif(d.ip, ''), ' | '), '{}'),
-    domains = coalesce(string_to_array(nullif(d.domain, ''), ' | '), '{}'),
-    urls = coalesce(string_to_array(nullif(d.url, ''), ' | '), '{}'),
-    authority = nullif(btrim(d.organization), ''),
-    decision_number = nullif(btrim(d.decision_number), ''),
-    decision_date = core.registry_date(btrim(d.decision_date)),
+    row_fp_a = d.fp_a,
+    row_fp_b = d.fp_b,
+    ips = CASE WHEN d.from_notice THEN n.ips ELSE coalesce(string_to_array(nullif(d.ip, ''), ' | '), '{}') END,
+    domains = CASE WHEN d.from_notice THEN n.domains ELSE coalesce(string_to_array(nullif(d.domain, ''), ' | '), '{}') END,
+    urls = CASE WHEN d.from_notice THEN n.urls ELSE coalesce(string_to_array(nullif(d.url, ''), ' | '), '{}') END,
+    authority = CASE WHEN d.from_notice THEN n.authority ELSE nullif(btrim(d.organization), '') END,
+    decision_number = CASE WHEN d.from_notice THEN n.decision_number ELSE nullif(btrim(d.decision_number), '') END,
+    decision_date = CASE WHEN d.from_notice THEN n.decision_date ELSE core.registry_date(btrim(d.decision_date)) END,
     entry_id = coalesce(d.entry_id, n.entry_id),
     listed_at = coalesce(d.listed_at, n.listed_at),
     status = 'listed',

@@ -1,9 +1,11 @@
 """Registry snapshots into the warehouse: stage with COPY, diff in SQL, match the changes, all or nothing.
 
-One snapshot is one transaction: staging (a temporary table whose keys PostgreSQL computes as COPY writes
-the rows), the diff against the source's current state (sql/registry/diff.sql: one hash full join that
-keeps only what differs), the history rows, removals (valid snapshots only) and matching of the new and
-changed entries. A snapshot that cannot be read is recorded as failed and nothing else changes.
+One snapshot is one transaction: staging (a temporary table filled by COPY with the rows as read, nothing
+computed on the way), the diff against the source's current state in two set-based passes
+(sql/registry/fingerprint.sql: one hash full join on a fixed-width fingerprint of every whole row, which
+recognises the unchanged rows without building their keys; sql/registry/diff.sql: keys and comparison for
+the few rows left), the history rows, removals (valid snapshots only) and matching of the new and changed
+entries. A snapshot that cannot be read is recorded as failed and nothing else changes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -49,10 +52,12 @@ class SnapshotOutcome:
     counts: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
+    refingerprinted: int = 0  # entries whose row fingerprint alone was (re)recorded: no event
 
     @property
     def large_change(self) -> bool:
-        changed = self.counts.get("new", 0) + self.counts.get("changed", 0) + self.counts.get("relisted", 0)
+        changed = (self.counts.get("new", 0) + self.counts.get("changed", 0) + self.counts.get("relisted", 0)
+                   + self.refingerprinted)
         return changed > max(1000, MAINTAIN_AFTER_SHARE * max(self.rows_loaded, 1))
 
     def describe(self) -> str:
@@ -251,13 +256,17 @@ def _ingest_unchanged(conn, snapshot, input_sha, previous, outcome: SnapshotOutc
     return outcome
 
 
+_CREATE_AS = re.compile(r"^CREATE TEMP TABLE \w+ ON COMMIT DROP AS$", re.MULTILINE)
+
+
 def _timed(conn, name: str, params: dict | None = None):
-    if name == "diff" and os.environ.get("REGISTRY_EXPLAIN"):  # bench/registry.py --steps: show the plan
-        text = statement(f"registry/{name}.sql").split("CREATE TEMP TABLE registry_diff ON COMMIT DROP AS", 1)[1]
-        for (line,) in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + text.rstrip().rstrip(";"), params):
+    text = statement(f"registry/{name}.sql")
+    if os.environ.get("REGISTRY_EXPLAIN") and _CREATE_AS.search(text):  # bench/registry.py --steps: the plans
+        query = text[_CREATE_AS.search(text).end():]
+        for (line,) in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + query.rstrip().rstrip(";"), params):
             log.debug(line)
     started = time.perf_counter()
-    cursor = conn.execute(statement(f"registry/{name}.sql"), params)
+    cursor = conn.execute(text, params)
     log.debug("registry step %s: %.2f s", name, time.perf_counter() - started)
     return cursor
 
@@ -274,11 +283,14 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
     snapshot_id, taken_at = _insert_snapshot(conn, snapshot, input_sha, status, problems, staged)
     params = {"source": snapshot.source, "register": snapshot.register, "snapshot": snapshot_id, "taken_at": taken_at}
 
+    _timed(conn, "fingerprint", params)
     _timed(conn, "diff", params)
+    conn.execute("ANALYZE registry_diff")  # the next statements join it with the entries: plan on its real size
     _timed(conn, "diff_reordered_ips", params)
     counts = dict(conn.execute("SELECT event, count(*) FROM registry_diff GROUP BY event").fetchall())
     _timed(conn, "insert_new", params)
     _timed(conn, "update_present", params)
+    outcome.refingerprinted = _timed(conn, "update_fingerprints", params).rowcount
     _timed(conn, "record_events", params)
     removed = 0
     if status == "valid":
@@ -296,7 +308,8 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
     if match_changes:
         matcher = Matcher(watchlist.domains())
         candidates = [(snapshot.source, key, domains, urls) for key, domains, urls in conn.execute(
-            statement("registry/match_candidates_changed.sql"), {"patterns": _patterns(matcher)})]
+            statement("registry/match_candidates_changed.sql"),
+            {"source": snapshot.source, "patterns": _patterns(matcher)})]
         checked, found = _stage_matches(conn, matcher, candidates)
         _timed(conn, "drop_stale_matches_changed", params)
         conn.execute(statement("registry/upsert_matches.sql"))
@@ -306,6 +319,7 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
         outcome.counts["matches"] = found
         conn.execute("DROP TABLE registry_match_stage")
     conn.execute("DROP TABLE registry_diff")
+    conn.execute("DROP TABLE registry_fp")
     conn.execute("DROP TABLE registry_stage")
     outcome.status, outcome.snapshot_id, outcome.rows_loaded, outcome.problems = status, snapshot_id, staged, problems
     return outcome
