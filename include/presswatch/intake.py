@@ -18,7 +18,7 @@ import psycopg
 
 from . import intake_report, settings
 from .normalize.headers import HeaderRow
-from .normalize.rows import NormalizedRow, Problem, normalize_row
+from .normalize.rows import NormalizedRow, Problem, normalize_sheet
 from .quality import report_suite
 from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
@@ -144,9 +144,8 @@ def _read(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date
     rows: list[NormalizedRow] = []
     headers: list[HeaderRow] = []
     for sheet in workbook.sheets:
-        for data_row in sheet.rows:
-            rows.append(normalize_row(sheet, data_row))
-            headers.append(sheet.header)
+        rows += normalize_sheet(sheet)
+        headers += [sheet.header] * len(sheet.rows)
     return _ReadFile(inbox_path, version, workbook, rows, headers)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -31,6 +32,34 @@ RECORD_FIELDS = (
 )
 # Lineage and editors' marks are not content: the same report sent again, or marked, has the same hash.
 NOT_CONTENT = frozenset({"external_id", "duplicate_of"})
+_CONTENT_KEYS = tuple(sorted(k for k in RECORD_FIELDS if k not in NOT_CONTENT))
+_CONTENT_TEMPLATE = "{" + ", ".join(f"{json.dumps(k)}: %s" for k in _CONTENT_KEYS) + "}"
+_content_values = operator.itemgetter(*_CONTENT_KEYS)
+_EMPTY_RECORD = dict.fromkeys(RECORD_FIELDS)
+_sha256 = hashlib.sha256
+_ascii_string = json.encoder.encode_basestring_ascii
+_json_string = json.encoder.encode_basestring
+
+
+def _json_value(value: object) -> str:
+    """One value as ``json.dumps(..., default=str)`` writes it."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _ascii_string(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float, str, list, tuple, dict)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return _ascii_string(str(value))
+
+
+def _payload_json(payload: dict[str, str]) -> str:
+    """``json.dumps(payload, ensure_ascii=False)`` for a dict of text, without the encoder's set-up per call."""
+    string = _json_string
+    return "{" + ", ".join([f"{string(k)}: {string(v)}" for k, v in payload.items()]) + "}"
 
 
 @dataclass(frozen=True)
@@ -50,9 +79,22 @@ class NormalizedRow:
     problems: list[Problem] = field(default_factory=list)
 
     def content_hash(self) -> str:
-        """Hash of the normalized content, independent of where the row came from."""
-        content = {k: self.record.get(k) for k in RECORD_FIELDS if k not in NOT_CONTENT}
-        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+        """Hash of the normalized content, independent of where the row came from.
+
+        The SHA-256 of ``json.dumps(content, sort_keys=True, default=str)`` (stored hashes were made so), written
+        out from a template: the keys are fixed, so only the values are encoded, one C call each.
+        """
+        record = self.record
+        try:
+            values = _content_values(record)
+        except KeyError:  # a record built by hand with fields left out
+            values = tuple(record.get(k) for k in _CONTENT_KEYS)
+        text = _CONTENT_TEMPLATE % tuple(["null" if v is None else _json_value(v) for v in values])
+        return _sha256(text.encode()).hexdigest()
+
+    def payload_json(self) -> str:
+        """The payload as JSON text (non-ASCII kept), for the jsonb columns."""
+        return _payload_json(self.payload)
 
 
 def location(sheet: str, row_number: int, column: str) -> str:
@@ -97,20 +139,31 @@ class _Memo:
     categories, dates and yes/no words hundreds of times, and parsing them is most of the cost of a row."""
 
     def __init__(self, parser, size: int = 50_000):
-        self.parser, self.size, self.known = parser, size, {}
+        self.parser, self.size = parser, size
+        self.known: dict = {}  # text cells, the common case, keyed by the text itself
+        self.typed: dict = {}  # other values by (type, value): 1, 1.0 and True are different cells
+
+    def lookup(self, value) -> tuple[bool, object]:
+        """(True, result) or (False, the parser's reason)."""
+        if type(value) is str:
+            found = self.known.get(value)
+            return found if found is not None else self._parse(value, self.known, value)
+        key = (type(value), value)
+        found = self.typed.get(key)
+        return found if found is not None else self._parse(value, self.typed, key)
+
+    def _parse(self, value, table: dict, key) -> tuple[bool, object]:
+        try:
+            found = (True, self.parser(value))
+        except ValueError as exc:
+            found = (False, str(exc))
+        if len(table) >= self.size:
+            table.clear()
+        table[key] = found
+        return found
 
     def __call__(self, value):
-        key = (type(value), value)
-        found = self.known.get(key)
-        if found is None:
-            try:
-                found = (True, self.parser(value))
-            except ValueError as exc:
-                found = (False, str(exc))
-            if len(self.known) >= self.size:
-                self.known.clear()
-            self.known[key] = found
-        ok, result = found
+        ok, result = self.lookup(value)
         if not ok:
             raise ValueError(result)
         return result
@@ -125,32 +178,63 @@ _parse_bool = _Memo(values.parse_bool)
 _resolve_region = _Memo(resolve_region)
 _resolve_locality = _Memo(lambda pair: resolve_locality(*pair))
 
+# (field in the sheet, field of the record, parser), in the order their problems are reported.
+_PARSED = (
+    ("event_date", "event_date", _parse_date),
+    ("category", "category_code", _parse_category),
+    ("outlet_domain", "outlet_domain", _parse_host),
+    ("case_stage", "case_stage", _parse_stage),
+    ("amount_claimed_kzt", "amount_claimed_kzt", _parse_amount),
+    *((name, name, _parse_bool) for name in BOOL_FIELDS),
+)
 
-def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
+
+class _Plan:
+    """What a sheet's header implies for each of its rows, worked out once per sheet."""
+
+    def __init__(self, sheet: Sheet):
+        header = sheet.header
+        self.sheet, self.header = sheet.name, header
+        width = max([*header.headers, *header.columns, -1]) + 1
+        self.keys = [header.headers.get(i) or f"column {i + 1}" for i in range(width)]
+        self.fields = dict(header.columns)
+        present = set(self.fields.values())
+        self.text_fields = tuple(f for f in TEXT_FIELDS if f in present)
+        self.parsed = tuple(p for p in _PARSED if p[0] in present)
+
+
+def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
+    payload: dict[str, str] = {}
     cells: dict[str, object] = {}
-    for index, field_name in sheet.header.columns.items():
-        value = row.cells[index] if index < len(row.cells) else None
-        if isinstance(value, str):
-            value = clean_cell(value)
-        if value is not None and value != "":
-            cells[field_name] = value
-    result = NormalizedRow(sheet.name, row.row_number, _payload(sheet, row), {k: None for k in RECORD_FIELDS})
-    record = result.record
+    keys, fields = plan.keys, plan.fields
+    width = len(keys)
+    for index, cell in enumerate(row.cells):
+        if cell is None:
+            continue
+        if type(cell) is str:
+            text = value = cell.replace("\u00a0", " ").strip()
+            if not text:
+                continue
+        else:
+            value = cell
+            text = str(cell).replace("\u00a0", " ").strip()
+            if not text:  # not in the payload, yet a value for its field (as clean_cell would have it)
+                if index in fields and cell != "":
+                    cells[fields[index]] = cell
+                continue
+        key = keys[index] if index < width else f"column {index + 1}"
+        payload[key] = text if key not in payload else f"{payload[key]} | {text}"
+        if index in fields:
+            cells[fields[index]] = value
+    record = _EMPTY_RECORD.copy()
+    problems: list[Problem] = []
+    result = NormalizedRow(plan.sheet, row.row_number, payload, record, problems)
 
     def problem(field_name: str, reason: str) -> None:
         value = cells.get(field_name)
-        result.problems.append(
-            Problem(sheet.header.header_of(field_name), field_name, None if value is None else str(value), reason)
-        )
+        problems.append(Problem(plan.header.header_of(field_name), field_name, None if value is None else str(value), reason))
 
-    def parse(field_name: str, target: str, parser) -> None:
-        if field_name in cells:
-            try:
-                record[target] = parser(cells[field_name])
-            except ValueError as exc:
-                problem(field_name, str(exc))
-
-    for name in TEXT_FIELDS:
+    for name in plan.text_fields:
         if name in cells:
             record[name] = str(cells[name]).strip()
     if "report_id" in cells:
@@ -159,32 +243,40 @@ def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
         record["duplicate_of"] = report_id_text(cells["duplicate_of"])
         if record["duplicate_of"] == record["external_id"]:
             problem("duplicate_of", "a report cannot be a duplicate of itself")
-    parse("event_date", "event_date", _parse_date)
-    parse("category", "category_code", _parse_category)
-    parse("outlet_domain", "outlet_domain", _parse_host)
-    parse("case_stage", "case_stage", _parse_stage)
-    parse("amount_claimed_kzt", "amount_claimed_kzt", _parse_amount)
-    for name in BOOL_FIELDS:
-        parse(name, name, _parse_bool)
+    for field_name, target, parser in plan.parsed:
+        if field_name in cells:
+            ok, parsed = parser.lookup(cells[field_name])
+            if ok:
+                record[target] = parsed
+            else:
+                problem(field_name, parsed)
     if record["confidential"] is None:
         record["confidential"] = False
 
-    region = None
     if "region" in cells:
-        try:
-            region = _resolve_region(cells["region"])
+        ok, region = _resolve_region.lookup(cells["region"])
+        if ok:
             record["region_code"], record["locality_code"] = region.region_code, region.locality_code
-        except ValueError as exc:
-            problem("region", str(exc))
+        else:
+            problem("region", region)
     if "locality" in cells:
         record["locality_name"] = str(cells["locality"]).strip()
         region_known = record["region_code"]
         if region_known or "region" not in cells:
-            try:
-                place = _resolve_locality((cells["locality"], region_known))
-                if place is not None:
-                    record["region_code"] = place.region_code
-                    record["locality_code"] = place.locality_code or record["locality_code"]
-            except ValueError as exc:
-                problem("locality", str(exc))
+            ok, place = _resolve_locality.lookup((cells["locality"], region_known))
+            if not ok:
+                problem("locality", place)
+            elif place is not None:
+                record["region_code"] = place.region_code
+                record["locality_code"] = place.locality_code or record["locality_code"]
     return result
+
+
+def normalize_row(sheet: Sheet, row: DataRow) -> NormalizedRow:
+    return _normalize(_Plan(sheet), row)
+
+
+def normalize_sheet(sheet: Sheet) -> list[NormalizedRow]:
+    """Every data row of a sheet, normalized (the header's meaning worked out once)."""
+    plan = _Plan(sheet)
+    return [_normalize(plan, row) for row in sheet.rows]

@@ -67,7 +67,15 @@ def _size(n: int) -> str:
 
 
 def _is_blank(cells: list[object]) -> bool:
-    return all(clean_cell(c) is None for c in cells)
+    for cell in cells:
+        if cell is None:
+            continue
+        if type(cell) is str:
+            if cell.strip():  # str.strip() takes non-breaking spaces too, as clean_cell does
+                return False
+        elif clean_cell(cell) is not None:
+            return False
+    return True
 
 
 def _trimmed(cells: list[object], width: int) -> list[object]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import operator
 from dataclasses import dataclass, field
 
 import psycopg
@@ -26,6 +27,13 @@ log = logging.getLogger(__name__)
 
 SOURCE_KIND = "correspondent"
 REPORT_COLUMNS = ("file_id", "sheet", "row_number", *RECORD_FIELDS, "content_hash")
+# Column types of core.report for binary COPY (sql/0004_core.sql, 0031); checked by tests/test_intake*.
+_RECORD_TYPES = {
+    "event_date": "date", "amount_claimed_kzt": "numeric", "appealed_to_police": "bool", "sent_to_court": "bool",
+    "verdict_for_journalist": "bool", "confidential": "bool",
+}
+REPORT_TYPES = ("int8", "text", "int4", *(_RECORD_TYPES.get(f, "text") for f in RECORD_FIELDS), "text")
+_record_values = operator.itemgetter(*RECORD_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -181,14 +189,12 @@ def load_file(
         result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"),
-            ((file_id, r.sheet, r.row_number, json.dumps(r.payload, ensure_ascii=False)) for r in rows),
+            [(file_id, r.sheet, r.row_number, r.payload_json()) for r in rows],
         )
         copy_rows(
             conn, "core.report", REPORT_COLUMNS,
-            (
-                (file_id, r.sheet, r.row_number, *(r.record[f] for f in RECORD_FIELDS), r.content_hash())
-                for r in accepted
-            ),
+            [(file_id, r.sheet, r.row_number, *_record_values(r.record), r.content_hash()) for r in accepted],
+            types=REPORT_TYPES,
         )
         if rejected:
             ids = [i for (i,) in conn.execute(
@@ -201,7 +207,7 @@ def load_file(
                 (
                     (qid, file_id, version.inbox_path, r.sheet, r.row_number,
                      "\n".join(f"{location(r.sheet, r.row_number, p.column)}: {p.reason}" for p in found),
-                     json.dumps(r.payload, ensure_ascii=False), r.record.get("external_id"))
+                     r.payload_json(), r.record.get("external_id"))
                     for qid, (r, found) in zip(ids, rejected)
                 ),
             )
