@@ -69,6 +69,9 @@ def celery_stack(tmp_path, database_factory):
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
         "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "600",
+        # Only the run the test triggers: scheduled runs of the unpaused DAGs (correspondent_reports is
+        # hourly, monthly_summary allows one active run) would take the executor's slots and the run's turn.
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
         "PRESSWATCH_TASK_RETRIES": "0",
         "PRESSWATCH_STORAGE": str(tmp_path / "storage"),
     })
