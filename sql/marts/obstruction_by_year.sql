@@ -5,9 +5,8 @@ INSERT INTO mart_stage.obstruction_by_year (run_id, as_of_month, year, reports, 
 WITH obstruction AS (
     SELECT r.event_date, rep.appealed_to_police, rep.sent_to_court, rep.verdict_for_journalist
     FROM generate_series(%(obstruction_since)s::date, %(month)s::date, interval '1 month') AS s(month)
-    CROSS JOIN LATERAL core.counted_reports(s.month::date) r
+    CROSS JOIN LATERAL core.counted_reports(s.month::date, 'obstruction_lawful_activity') r
     JOIN core.report rep ON rep.report_key = r.report_key
-    WHERE r.category_code = 'obstruction_lawful_activity'
 )
 SELECT %(run_id)s, %(month)s::date, y.year,
        count(o.event_date),
