@@ -11,6 +11,7 @@ reference dimensions. **Writes** the month's rows of `mart.monthly_group_counts`
 `monitoring-YYYY-MM.<lang>.md` and `.docx` (`lang` in en, ru), chart PNGs, `manifest.json` (files,
 checksums, counts, version), `CHANGES.md` (which numbers moved since the last version) and every earlier
 version under `versions/vN/`. A rerun whose data did not change writes no new version.
+After publication: data-quality results as GX Data Docs in `<storage>/quality/YYYY-MM/` (+ `summary.json`).
 
 The counting rules of the taxonomy apply: a report counts in its event month, context is never counted,
 a legal claim counts once when first reported, the same report sent twice counts once.
@@ -103,6 +104,22 @@ def monthly_summary():
         return result
 
     @task
+    def publish_quality_docs(month: str, params=None) -> dict:
+        """Validate the month's accepted reports with the GX suite and publish the results as Data Docs."""
+        from include.presswatch import monthly, settings
+        from include.presswatch.quality.data_docs import publish_month_quality
+        from include.presswatch.warehouse.connection import warehouse_url
+
+        summary = publish_month_quality(
+            warehouse_url(), monthly.parse_month(month), settings.storage_dir(params.get("storage"))
+        )
+        print(
+            f"data quality {month}: {summary['successes']} of {summary['expectations']} expectations passed "
+            f"({summary['failures']} failing); Data Docs at {summary['index']}"
+        )
+        return summary
+
+    @task
     def discard_staging(month: str, params=None, run_id=None) -> None:
         """Drop what this run staged (nothing is left after a publication; leftovers after a failure)."""
         from include.presswatch import monthly, settings
@@ -119,6 +136,8 @@ def monthly_summary():
     drafts = render_drafts(month)
     published = publish(month, drafts)
     staged_marts >> checked >> drafts
+    # After publication: a failure here fails the run but never holds back the drafts.
+    published >> publish_quality_docs(month)
     # A teardown runs whether the run failed or not, and does not decide the run's state.
     published >> discard_staging(month).as_teardown(setups=staged_marts)
 
