@@ -114,11 +114,14 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
     if not report_ids:
         return []
     params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
-    # Most files correct nothing: one look-up decides before any DELETE. (IN (SELECT unnest) hashes the ids;
-    # "= ANY(array)" would compare every row with every id when the planner scans the table.)
+    # Most files correct nothing: one look-up decides before any DELETE. One index probe per id (the LIMIT
+    # keeps the planner from turning it into a join): a hash join would scan the whole table for every file,
+    # which the planner chooses while a table filled in this transaction has no statistics yet.
     (seen,) = conn.execute(
-        """SELECT EXISTS (SELECT 1 FROM core.report WHERE external_id IN (SELECT unnest(%(ids)s::text[])) AND file_id <> %(file_id)s)
-               OR EXISTS (SELECT 1 FROM quarantine.row WHERE external_id IN (SELECT unnest(%(ids)s::text[])) AND file_id <> %(file_id)s)""",
+        """SELECT EXISTS (SELECT 1 FROM unnest(%(ids)s::text[]) i(id) CROSS JOIN LATERAL (
+                   SELECT 1 FROM core.report WHERE external_id = i.id AND file_id <> %(file_id)s LIMIT 1) c)
+               OR EXISTS (SELECT 1 FROM unnest(%(ids)s::text[]) i(id) CROSS JOIN LATERAL (
+                   SELECT 1 FROM quarantine.row WHERE external_id = i.id AND file_id <> %(file_id)s LIMIT 1) q)""",
         params,
     ).fetchone()
     if not seen:
