@@ -33,6 +33,7 @@ CORRESPONDENTS_FOLDER = "correspondents"
 # Rows read before the data-quality suite runs over them at once: bounds memory (at most three batches are
 # held: one loading, one waiting, one being read), amortizes the suite (~0.3 s a call whatever its size).
 BATCH_ROWS = 25_000
+FIRST_BATCH_ROWS = 5_000
 MAX_PROBLEM_LINES = 8
 SWITCH_INTERVAL = 0.0005  # seconds; see ingest_files
 
@@ -279,20 +280,22 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     def read_all() -> None:
         try:
             pending: list[_Prepared] = []
-            rows_pending = 0
+            rows_pending, handed = 0, False
             for number, inbox_path in enumerate(inbox_paths):
                 if stop.is_set():
                     return
                 prepared = _prepare(inbox, inbox_path, today, loaded_before)
                 pending.append(prepared)
                 rows_pending += len(prepared.read.rows) if prepared.read else 0
-                if rows_pending >= batch_rows or number == len(inbox_paths) - 1:
+                # The first batch is small: the warehouse starts loading while the rest is read.
+                if rows_pending >= (batch_rows if handed else min(batch_rows, FIRST_BATCH_ROWS)) \
+                        or number == len(inbox_paths) - 1:
                     reads = [p.read for p in pending if p.read is not None]
                     all_rows = [row for read in reads for row in read.rows]
                     found = report_suite.validate(all_rows, regions, category_groups, today)
                     if not hand_over((pending, found)):
                         return
-                    pending, rows_pending = [], 0
+                    pending, rows_pending, handed = [], 0, True
             hand_over(_DONE)
         except BaseException as exc:  # handed to the loading thread, which raises it
             hand_over(exc)
