@@ -30,7 +30,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -38,12 +37,10 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from include.presswatch import settings  # noqa: E402
-from include.presswatch.warehouse import connection  # noqa: E402
 from include.presswatch.warehouse.migrations import migrate  # noqa: E402
 from include.presswatch.warehouse.reference_sync import sync_reference  # noqa: E402
+from benchkit import scratch_database, write_readme_section  # noqa: E402
 
-README = ROOT / "bench" / "README.md"
 TODAY = dt.date(2024, 4, 10)
 PEER_WIDTH = 12
 TARGETS = {"limit": 3.0, "peer": 5.0, "memory_mb": 1024}
@@ -252,10 +249,7 @@ def main() -> int:
         size = sum(p.stat().st_size for p in paths) / 1e6
         print(f"inbox: {len(paths)} files x {args.rows} rows, {size:.0f} MB (generated in {time.perf_counter() - started:.0f} s)")
         gx_setup = warm_up()
-        admin = os.environ.get("WAREHOUSE_URL") or connection.start_embedded_server(settings.state_dir() / "bench-warehouse")
-        name = f"presswatch_bench_{uuid.uuid4().hex[:8]}"
-        url = connection.ensure_database(admin, name)
-        try:
+        with scratch_database("presswatch_bench_intake") as url:
             with psycopg.connect(url) as conn:
                 migrate(conn)
                 sync_reference(conn)
@@ -276,8 +270,6 @@ def main() -> int:
             print(f"limit {limit:.2f} s, full intake {full:.2f} s ({full / limit:.2f} x), peak {peak_mb:.0f} MB; peer next",
                   flush=True)
             peer, peer_rows = (float("nan"), 0) if args.skip_peer else naive_peer(paths, url)
-        finally:
-            connection.drop_database(admin, name)
 
     loaded = sum(o.status == "loaded" for o in outcomes)
     ratio_limit, ratio_peer = full / limit, peer / full
@@ -300,21 +292,8 @@ def main() -> int:
     print("\n".join(lines))
     print("targets met" if ok else "TARGETS NOT MET")
     if args.write_readme:
-        write_readme(lines)
+        write_readme_section("intake", ["`PYTHONPATH=. .venv/bin/python bench/intake.py --write-readme`", "", *lines])
     return 0
-
-
-def write_readme(lines: list[str]) -> None:
-    """Replace the '## intake' section of bench/README.md, keeping the others."""
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    section = "## intake\n\n`PYTHONPATH=. .venv/bin/python bench/intake.py --write-readme`\n\n" + "\n".join(lines) + "\n"
-    start = text.find("## intake\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import os
 import random
 import sys
 import time
@@ -30,13 +29,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from include.presswatch import settings  # noqa: E402
-from include.presswatch.warehouse import connection, legal_cases, marts  # noqa: E402
+from include.presswatch.warehouse import legal_cases, marts  # noqa: E402
 from include.presswatch.warehouse.bulk import copy_rows  # noqa: E402
 from include.presswatch.warehouse.migrations import migrate  # noqa: E402
 from include.presswatch.warehouse.reference_sync import sync_reference  # noqa: E402
+from benchkit import scratch_database, write_readme_section  # noqa: E402
 
-README = ROOT / "bench" / "README.md"
 MONTH = dt.date(2024, 3, 1)
 # Category mix of the synthetic reports (weights), roughly the service's own: refusals and obstruction lead.
 MIX = {
@@ -96,18 +94,6 @@ def rebuild_once(conn: psycopg.Connection, run_id: str) -> float:
     return time.perf_counter() - began
 
 
-def write_readme(lines: list[str]) -> None:
-    section = "## marts\n\n" + "\n".join(lines) + "\n"
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find("## marts\n")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-month", type=int, default=2000, help="synthetic reports per month")
@@ -115,12 +101,9 @@ def main() -> int:
     parser.add_argument("--write-readme", action="store_true", help="record the numbers in bench/README.md")
     args = parser.parse_args()
 
-    admin = os.environ.get("WAREHOUSE_URL") or connection.start_embedded_server(settings.state_dir() / "bench-warehouse")
-    name = f"presswatch_bench_marts_{os.getpid()}"
-    url = connection.ensure_database(admin, name)
     rng = random.Random(2024)
     results: list[tuple[int, int, float]] = []
-    try:
+    with scratch_database("presswatch_bench_marts") as url:
         with psycopg.connect(url) as conn:
             migrate(conn)
             sync_reference(conn)
@@ -140,8 +123,6 @@ def main() -> int:
                 best = min(rebuild_once(conn, f"bench-{years}-{i}") for i in range(3))
                 results.append((years, total, best))
                 print(f"{years:>3} years  {total:>9,} reports  rebuild of {MONTH:%Y-%m}: {best * 1000:8.1f} ms", flush=True)
-    finally:
-        connection.drop_database(admin, name)
 
     base = next(t for y, _, t in results if y == min(args.years))
     top_years, _, top = max(results)
@@ -159,7 +140,7 @@ def main() -> int:
             "",
             f"Ratio {top_years} years / {min(args.years)} year: **{ratio:.2f}**. Run on {dt.date.today():%Y-%m-%d}.",
         ]
-        write_readme(lines)
+        write_readme_section("marts", lines)
     return 0
 
 

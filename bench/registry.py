@@ -26,7 +26,6 @@ import random
 import resource
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -34,14 +33,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from include.presswatch import settings  # noqa: E402
 from include.presswatch.sources import registry_csv  # noqa: E402
 from include.presswatch.sources.registry_watchlist import load_watchlist  # noqa: E402
-from include.presswatch.warehouse import connection, registry_load  # noqa: E402
+from include.presswatch.warehouse import registry_load  # noqa: E402
 from include.presswatch.warehouse.migrations import migrate  # noqa: E402
+from benchkit import scratch_database, write_readme_section  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "registry"
-README = ROOT / "bench" / "README.md"
 TARGETS = {"full": 5.0, "unchanged": 1.2}
 ORGS = ["суд", "Мосгорсуд", "Генпрокуратура", "Роскомнадзор", "ФНС", "МВД", "Роспотребнадзор", "ФСКН"]
 WATCHED = ["akzhaiyk.kz", "tengrinews.kz", "rus.azattyq.org", "vlast.kz", "*.orda.kz"]
@@ -135,18 +133,6 @@ def ingest(conn: psycopg.Connection, folder: Path, watchlist) -> tuple[float, re
     return time.perf_counter() - start, outcome
 
 
-def write_readme(lines: list[str]) -> None:
-    section = "## registry\n\n" + "\n".join(lines) + "\n"
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find("## registry\n")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -162,10 +148,7 @@ def main() -> int:
     started = time.perf_counter()
     previous, current, again = generate(args.rows)
     print(f"dump: {args.rows} rows, {current.stat().st_size / 1e6:.0f} MB (generated in {time.perf_counter() - started:.0f} s)")
-    admin = os.environ.get("WAREHOUSE_URL") or connection.start_embedded_server(settings.state_dir() / "bench-warehouse")
-    name = f"presswatch_bench_{uuid.uuid4().hex[:8]}"
-    url = connection.ensure_database(admin, name)
-    try:
+    with scratch_database("presswatch_bench_registry") as url:
         with psycopg.connect(url) as conn:
             migrate(conn)
             watchlist = load_watchlist(None)
@@ -178,8 +161,6 @@ def main() -> int:
             unchanged, outcome2 = ingest(conn, again.parent, watchlist)
             limit = min(limit, plain_copy(conn, current))
             matches = conn.execute("SELECT count(*) FROM core.registry_match").fetchone()[0]
-    finally:
-        connection.drop_database(admin, name)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ratio_full, ratio_unchanged = full / limit, unchanged / limit
     lines = [
@@ -199,7 +180,7 @@ def main() -> int:
     ok = ratio_full <= TARGETS["full"] and ratio_unchanged <= TARGETS["unchanged"] and peak_mb < 2048
     print("targets met" if ok else "TARGETS MISSED")
     if args.write_readme:
-        write_readme(lines)
+        write_readme_section("registry", lines)
     return 0 if ok else 1
 
 

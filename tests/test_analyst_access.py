@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import errors, sql
+from psycopg import errors
 
 from include.presswatch import settings
 from include.presswatch.ops import analysts

@@ -1,9 +1,7 @@
 """Correspondent intake against a real warehouse: nothing is lost, nothing is loaded twice."""
 
 import datetime as dt
-import json
 
-import pytest
 
 from include.presswatch.intake import discover_files, ingest_file, ingest_inbox
 from tests.workbooks import EN_HEADERS, report, write_csv, write_xlsx

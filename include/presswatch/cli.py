@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-from pathlib import Path
 
 from . import airflow_env, settings
 
@@ -79,7 +78,7 @@ def headline(url: str, month: str) -> dict:
 
 
 def print_headline(month: str, result: dict) -> None:
-    from .normalize.reference import categories, groups
+    from .normalize.reference import groups
 
     print(f"\npresswatch: {month}")
     for code, group in groups().items():

@@ -21,7 +21,6 @@ import psycopg
 
 from ..normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, location
 from .bulk import copy_rows
-from .sql_files import statement
 
 log = logging.getLogger(__name__)
 
