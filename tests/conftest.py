@@ -88,3 +88,12 @@ def inbox(tmp_path) -> Path:
     (root / "correspondents").mkdir(parents=True)
     (root / "registry").mkdir()
     return root
+
+
+def pytest_unconfigure(config):
+    # pgserver stops the test server from an atexit hook and logs while doing so, after pytest has closed
+    # the streams its log handlers write to; without this, each line becomes a "Logging error" traceback
+    # printed after the summary.
+    import logging
+
+    logging.raiseExceptions = False
