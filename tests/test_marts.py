@@ -91,12 +91,18 @@ def test_running_a_month_twice_gives_the_same_marts(conn, inbox, tmp_path):
     assert conn.execute("SELECT count(*) FROM mart_stage.monthly_group_counts").fetchone() == (0,)
 
 
-def test_a_failed_check_publishes_nothing(conn, inbox, tmp_path):
+def publish_march_then_receive_a_late_report(conn, inbox, tmp_path):
+    """March published with one report, then a second one loaded: the state a failing rerun must keep."""
     load(conn, inbox, "a.csv", [report()])
     monthly.run_month(conn, MARCH, "run-1", tmp_path)
     draft = draft_storage.month_dir(tmp_path, MARCH) / "monitoring-2024-03.en.md"
-    published_draft = draft.read_text()
+    published = draft.read_text()
     load(conn, inbox, "b.csv", [report(summary="Ещё один отказ")])
+    return draft, published
+
+
+def test_a_failed_check_publishes_nothing(conn, inbox, tmp_path):
+    draft, published_draft = publish_march_then_receive_a_late_report(conn, inbox, tmp_path)
 
     monthly.stage(conn, MARCH, "run-2")
     conn.execute("UPDATE mart_stage.monthly_group_counts SET reports = reports + 5 WHERE run_id = 'run-2'")
@@ -107,11 +113,7 @@ def test_a_failed_check_publishes_nothing(conn, inbox, tmp_path):
 
 
 def test_a_failed_publication_leaves_the_previous_marts_and_draft(conn, inbox, tmp_path):
-    load(conn, inbox, "a.csv", [report()])
-    monthly.run_month(conn, MARCH, "run-1", tmp_path)
-    draft = draft_storage.month_dir(tmp_path, MARCH) / "monitoring-2024-03.en.md"
-    published_draft = draft.read_text()
-    load(conn, inbox, "b.csv", [report(summary="Ещё один отказ")])
+    draft, published_draft = publish_march_then_receive_a_late_report(conn, inbox, tmp_path)
 
     monthly.stage(conn, MARCH, "run-2")
     monthly.check(conn, "run-2")
