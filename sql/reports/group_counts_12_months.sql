@@ -1,9 +1,11 @@
 -- Reports per counted group over the twelve months ending with the month reported: the eleven months
--- before it from the published mart, the month itself from this run's staged mart. A month never
--- published has no rows (a gap, not a zero).
-SELECT p.month, p.group_code, p.reports
-FROM mart.monthly_group_counts p
-WHERE p.month >= (%(month)s::date - interval '11 months')::date AND p.month < %(month)s::date
+-- before it counted from core by the same rules as the marts (so a month that was never built on its
+-- own still shows what it holds), the month itself from this run's staged mart.
+SELECT m.month::date AS month, r.group_code, count(*)::int AS reports
+FROM generate_series((%(month)s::date - interval '11 months')::date, (%(month)s::date - interval '1 month')::date,
+                     interval '1 month') AS m(month)
+CROSS JOIN LATERAL core.counted_reports(m.month::date) r
+GROUP BY 1, 2
 UNION ALL
 SELECT s.month, s.group_code, s.reports
 FROM mart_stage.monthly_group_counts s
