@@ -38,11 +38,14 @@ def field_for(header: object) -> str | None:
 
 @dataclass
 class HeaderRow:
-    row_index: int  # 0-based index in the sheet
+    # 0-based index in the sheet of the header's last row: data starts below it. For a two-row header this is
+    # the lower row (the sub-headers), which is what the intake report gives as the sheet's "header_row".
+    row_index: int
     columns: dict[int, str]  # column index → field
     headers: dict[int, str]  # column index → header text as written
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    height: int = 1  # 2 when sub-headers sit under merged group cells (see find_header)
 
     @property
     def missing_required(self) -> list[str]:
@@ -55,22 +58,91 @@ class HeaderRow:
         return field_name
 
 
-def find_header(rows: list[list[object]]) -> HeaderRow | None:
-    """The first row within the first rows that names enough known fields, mapped; None if there is none."""
-    required = set(required_fields())
-    for row_index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = {i: clean_cell(v) for i, v in enumerate(row)}
-        matched = {i: field_for(text) for i, text in cells.items() if text}
-        recognized = {i: f for i, f in matched.items() if f}
-        fields_found = set(recognized.values())
-        if len(fields_found) < MIN_RECOGNIZED or len(fields_found & required) < MIN_REQUIRED:
-            continue
-        header = HeaderRow(row_index, {}, {i: t for i, t in cells.items() if t})
-        for i, field_name in sorted(recognized.items()):
+def _labels(row: list[object]) -> dict[int, str]:
+    """The non-empty cells of a row as text, by column index."""
+    labels = {}
+    for index, value in enumerate(row):
+        text = clean_cell(value)
+        if text:
+            labels[index] = text
+    return labels
+
+
+def _two_row_labels(upper: dict[int, str], lower: dict[int, str]) -> dict[int, str]:
+    """One label per column of a header written over two rows.
+
+    The lower row holds the sub-headers. Where it is empty the upper cell stands for the column: a header
+    merged vertically over both rows (spreadsheet readers give a merged cell's text only in its top-left
+    cell, so the lower half reads as empty). A sub-header that names a field stands alone: a group label
+    merged across several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
+    is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
+    keeps both parts of what the correspondent wrote.
+    """
+    labels = {}
+    for index in sorted(upper.keys() | lower.keys()):
+        top, bottom = upper.get(index), lower.get(index)
+        if bottom is None:
+            labels[index] = top
+        elif top is None or field_for(bottom):
+            labels[index] = bottom
+        else:
+            labels[index] = f"{top} {bottom}"
+    return labels
+
+
+@dataclass
+class _Candidate:
+    """Header labels found at some rows, with how well they name presswatch fields."""
+    row_index: int  # the last row of the candidate
+    labels: dict[int, str]
+    height: int = 1
+
+    def __post_init__(self):
+        self.matched = {i: field_for(text) for i, text in self.labels.items()}
+        found = {f for f in self.matched.values() if f}
+        # Compared as a pair: more required fields first, then more recognized ones.
+        self.score = (len(found & set(required_fields())), len(found))
+
+    @property
+    def is_header(self) -> bool:
+        required, recognized = self.score
+        return recognized >= MIN_RECOGNIZED and required >= MIN_REQUIRED
+
+    def header(self) -> HeaderRow:
+        header = HeaderRow(self.row_index, {}, dict(self.labels), height=self.height)
+        for i, field_name in sorted((i, f) for i, f in self.matched.items() if f):
             if field_name in header.columns.values():
-                header.duplicates.append(cells[i])
+                header.duplicates.append(self.labels[i])
             else:
                 header.columns[i] = field_name
-        header.unknown = [cells[i] for i, f in sorted(matched.items()) if f is None]
+        header.unknown = [self.labels[i] for i, f in sorted(self.matched.items()) if f is None]
         return header
+
+
+def _reads_as_header_words(pair: _Candidate, lower: dict[int, str]) -> bool:
+    """Whether every cell of the lower row names a field, alone or joined with the cell above ("Дата" over
+    "события"): then it is the end of the header, though the upper row alone names the same fields. A data
+    row never does ("Дата 12.03.2024", "Источник корреспондент" name nothing)."""
+    return all(pair.matched.get(index) for index in lower)
+
+
+def find_header(rows: list[list[object]]) -> HeaderRow | None:
+    """The header within the first rows, mapped to fields; None if no row names enough known fields.
+
+    The header is the first row that names enough known fields, or that row together with the row below it
+    when the two read as one header: group cells merged over sub-headers, naming more fields than either
+    row alone, or header words split over the two rows. Taking the pair only then keeps a title above the
+    header, and the first data row below it, out of the header.
+    """
+    labels = [_labels(row) for row in rows[:HEADER_SEARCH_ROWS + 1]]
+    for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        single = _Candidate(row_index, labels[row_index])
+        if row_index + 1 < len(labels) and labels[row_index] and labels[row_index + 1]:
+            lower = _Candidate(row_index + 1, labels[row_index + 1])
+            pair = _Candidate(row_index + 1, _two_row_labels(labels[row_index], labels[row_index + 1]), height=2)
+            if pair.is_header and (pair.score > max(single.score, lower.score) or (
+                    pair.score == single.score and _reads_as_header_words(pair, labels[row_index + 1]))):
+                return pair.header()
+        if single.is_header:
+            return single.header()
     return None

@@ -1,21 +1,29 @@
 """Reading correspondent workbooks (xlsx, xlsm, xls, ods, csv, tsv) into header-mapped rows.
 
 A file that cannot be read at all raises ``UnreadableFile`` with a reason meant for the correspondent;
-a sheet without a recognizable header is skipped with its reason (an instructions sheet is no error).
+a sheet without a recognizable header is skipped with its reason (an instructions sheet is no error);
+a cell whose value the file does not hold (a formula saved without its result) is named on its row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, find_header
 from ..normalize.text import clean_cell
+from .xlsx_formulas import formulas_without_value
+
+log = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS_PER_SHEET = 100_000
@@ -39,10 +47,29 @@ class UnreadableFile(Exception):
     """The file as a whole cannot be read; the message says why."""
 
 
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A cell that reads as empty because the file does not hold its value."""
+    index: int  # column index, as in DataRow.cells
+    shown: str | None  # what the cell holds instead, as a spreadsheet program shows it (the formula)
+    reason: str  # for the correspondent: what is wrong and what to do
+
+
 @dataclass
 class DataRow:
     row_number: int  # as a spreadsheet program shows it
     cells: list[object]
+    unreadable_cells: tuple[UnreadableCell, ...] = ()  # empty for almost every row
+
+
+def formula_without_value(index: int, formula: str) -> UnreadableCell:
+    """The cell in column ``index`` holds ``formula`` ('' when not known) but no calculated value."""
+    written = f"the formula {formula}" if formula else "a formula"
+    return UnreadableCell(index, formula or None, (
+        f"the cell holds {written} but no saved value (the file was written by a program that does not "
+        f"calculate formulas); open the file in a spreadsheet program and save it again, or paste the "
+        f"values instead of the formulas"
+    ))
 
 
 @dataclass
@@ -88,7 +115,26 @@ def _trimmed(cells: list[object], width: int) -> list[object]:
     return cells
 
 
-def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook) -> None:
+def _unreadable_by_row(formulas: dict[tuple[int, int], str], grid: list[list[object]], header: HeaderRow,
+                       width: int) -> dict[int, tuple[UnreadableCell, ...]]:
+    """Grid row index → the cells of the table below the header that hold a formula but read as empty."""
+    by_row: dict[int, list[UnreadableCell]] = {}
+    for (row_index, column_index), formula in sorted(formulas.items()):
+        if row_index <= header.row_index or column_index >= width or row_index >= len(grid):
+            continue
+        cells = grid[row_index]
+        if column_index < len(cells) and clean_cell(cells[column_index]) is not None:
+            continue  # the reader found a value after all
+        by_row.setdefault(row_index, []).append(formula_without_value(column_index, formula))
+    return {row_index: tuple(cells) for row_index, cells in by_row.items()}
+
+
+def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook,
+                     formulas: dict[tuple[int, int], str] | None = None) -> None:
+    """Add the sheet's header and data rows to the book (or the reason it is skipped).
+
+    ``formulas``: (row, column) 0-based → formula text of the cells saved without a value.
+    """
     if not any(not _is_blank(cells) for cells in grid[:HEADER_SEARCH_ROWS]):
         book.skipped_sheets.append((name, "the sheet is empty"))
         return
@@ -97,12 +143,14 @@ def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook) -> Non
         book.skipped_sheets.append((name, "no header row with the required columns in the first rows"))
         return
     width = max(header.headers) + 1
+    unreadable = _unreadable_by_row(formulas, grid, header, width) if formulas else {}
     rows = []
+    # Data starts below the header's last row (the lower one of a two-row header).
     for index in range(header.row_index + 1, len(grid)):
         cells = grid[index]
         if _is_blank(cells):
             continue
-        rows.append(DataRow(index + 1, _trimmed(cells, width)))
+        rows.append(DataRow(index + 1, _trimmed(cells, width), unreadable.get(index, ())))
         if len(rows) > MAX_ROWS_PER_SHEET:
             label = f"sheet '{name}'" if name else "the file"
             raise UnreadableFile(f"{label} has more than {MAX_ROWS_PER_SHEET} rows, the limit per sheet; split it")
@@ -223,15 +271,29 @@ def _read_spreadsheet(path: Path, head: bytes, book: Workbook) -> None:
 
     suffix = path.suffix.lower()
     _check_magic(path, head, suffix)
+    formulas = _formulas_without_value(path) if suffix in XLSX_SUFFIXES else {}
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
             grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            _sheet_from_grid(name, grid, book)
+            _sheet_from_grid(name, grid, book, formulas.get(name))
     except calamine.PasswordError:
         raise UnreadableFile("the workbook is password-protected; send it without a password") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
         raise UnreadableFile(f"the workbook is damaged and cannot be read ({exc})") from None
+
+
+def _formulas_without_value(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """The formula cells saved without a value, per sheet; none when the scan itself fails.
+
+    calamine reads the file on its own terms; a workbook part this scan cannot make sense of must not
+    make a readable file unreadable.
+    """
+    try:
+        return formulas_without_value(path)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        log.warning("%s: formula cells not checked (%s: %s)", path.name, type(exc).__name__, exc)
+        return {}
 
 
 def read_workbook(path: Path) -> Workbook:
