@@ -190,7 +190,7 @@ BAD_ROWS = [
     (report(report_id="A-8", duplicate_of="A-999"), "Дубликат", "no report with id A-999 is known"),
     (report(report_id="A-9", duplicate_of="A-9"), "Дубликат", "cannot be a duplicate of itself"),
     # A formula cell that was never calculated (no cached value) reads as empty.
-    (report(summary="=CONCATENATE(A1,B1)"), "Описание", "a value is required"),
+    (report(summary="=CONCATENATE(A1,B1)"), "Описание", "no saved value"),
 ]
 BAD_ROW_HEADERS = {**RU_HEADERS, "report_id": "№ сообщения", "duplicate_of": "Дубликат"}
 

@@ -229,6 +229,9 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
     record = _EMPTY_RECORD.copy()
     problems: list[Problem] = []
     result = NormalizedRow(plan.sheet, row.row_number, payload, record, problems)
+    for cell in row.unreadable_cells:  # a value the file does not hold (a formula saved without its result)
+        column = keys[cell.index] if cell.index < width else f"column {cell.index + 1}"
+        problems.append(Problem(column, fields.get(cell.index), cell.shown, cell.reason))
 
     def problem(field_name: str, reason: str) -> None:
         value = cells.get(field_name)
