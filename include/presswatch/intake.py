@@ -13,6 +13,8 @@ import logging
 import queue
 import sys
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,6 +38,9 @@ BATCH_ROWS = 25_000
 FIRST_BATCH_ROWS = 5_000
 MAX_PROBLEM_LINES = 8
 SWITCH_INTERVAL = 0.0005  # seconds; see ingest_files
+# Files read at once and kept read ahead of the normalizing: reading is mostly outside the interpreter lock.
+READ_THREADS = 2
+READ_AHEAD_FILES = 6
 
 
 @dataclass
@@ -78,6 +83,7 @@ class _ReadFile:
     workbook: Workbook
     rows: list[NormalizedRow]
     headers: list[HeaderRow]  # the header of each row's sheet
+    values: load_reports.RowValues | None = None  # what COPY writes, prepared in the reading thread
 
 
 def correspondents_dir(inbox: Path) -> Path:
@@ -130,8 +136,9 @@ class _Prepared:
     skipped: bool = False  # these bytes were already loaded at this path when the run began: not read
 
 
-def _prepare(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tuple[str, str]]) -> _Prepared:
-    """Hash, read and normalize one file; touches no database (runs in the reading thread)."""
+def _read(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tuple[str, str]]) -> _Prepared:
+    """Hash and read one file; touches no database and holds the interpreter little (calamine parses a sheet
+    and hashlib digests the bytes without it), so several files are read at once."""
     path = correspondents_dir(inbox) / inbox_path
     version = load_reports.FileVersion(
         inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, today)
@@ -145,12 +152,40 @@ def _prepare(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tu
     except Exception as exc:  # a reader library choking on a malformed file must not stop the inbox
         log.exception("%s: reader failed", inbox_path)
         return _Prepared(inbox_path, version, reason=f"the file could not be read ({type(exc).__name__}: {exc})")
-    rows: list[NormalizedRow] = []
-    headers: list[HeaderRow] = []
-    for sheet in workbook.sheets:
-        rows += normalize_sheet(sheet)
-        headers += [sheet.header] * len(sheet.rows)
-    return _Prepared(inbox_path, version, _ReadFile(inbox_path, version, workbook, rows, headers))
+    return _Prepared(inbox_path, version, _ReadFile(inbox_path, version, workbook, [], []))
+
+
+def _normalize_file(prepared: _Prepared) -> _Prepared:
+    """Normalize the rows of a file that was read (in the reading thread, in inbox order)."""
+    read = prepared.read
+    if read is not None:
+        for sheet in read.workbook.sheets:
+            read.rows += normalize_sheet(sheet)
+            read.headers += [sheet.header] * len(sheet.rows)
+        read.values = load_reports.row_values(read.rows)
+    return prepared
+
+
+def _read_ahead(inbox: Path, inbox_paths: list[str], today: dt.date, loaded_before: set[tuple[str, str]],
+                stop: threading.Event):
+    """The files read, in inbox order, by a few threads that keep up to READ_AHEAD_FILES files ahead."""
+    with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="intake-read-file") as pool:
+        pending: deque = deque()
+        paths = iter(inbox_paths)
+        try:
+            for inbox_path in paths:
+                pending.append(pool.submit(_read, inbox, inbox_path, today, loaded_before))
+                if len(pending) >= READ_AHEAD_FILES:
+                    break
+            while pending and not stop.is_set():
+                prepared = pending.popleft().result()
+                next_path = next(paths, None)
+                if next_path is not None:
+                    pending.append(pool.submit(_read, inbox, next_path, today, loaded_before))
+                yield prepared
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
@@ -226,7 +261,7 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
     unknown = sorted({c for s in workbook.sheets for c in s.header.unknown})
     if unknown:
         log.info("%s: columns not recognized (kept in raw.row): %s", read.inbox_path, ", ".join(unknown))
-    result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown)
+    result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown, read.values)
     outcome = FileOutcome(
         read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems), len(problems),
         file_id=result.file_id, rows_replaced=len(result.replaced),
@@ -281,10 +316,10 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
         try:
             pending: list[_Prepared] = []
             rows_pending, handed = 0, False
-            for number, inbox_path in enumerate(inbox_paths):
+            for number, prepared in enumerate(_read_ahead(inbox, inbox_paths, today, loaded_before, stop)):
                 if stop.is_set():
                     return
-                prepared = _prepare(inbox, inbox_path, today, loaded_before)
+                prepared = _normalize_file(prepared)
                 pending.append(prepared)
                 rows_pending += len(prepared.read.rows) if prepared.read else 0
                 # The first batch is small: the warehouse starts loading while the rest is read.

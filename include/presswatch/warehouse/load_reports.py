@@ -44,6 +44,23 @@ class FileVersion:
 
 
 @dataclass
+class RowValues:
+    """What COPY writes for each row of a file, less the file's id (known only when the file is loaded).
+
+    Worked out apart from the load so that an intake can prepare the next file while the warehouse loads
+    this one."""
+    raw: list[tuple]  # (sheet, row_number, payload JSON) for raw.row
+    report: list[tuple]  # (sheet, row_number, *RECORD_FIELDS, content hash) for core.report
+
+
+def row_values(rows: list[NormalizedRow]) -> RowValues:
+    return RowValues(
+        [(r.sheet, r.row_number, r.payload_json()) for r in rows],
+        [(r.sheet, r.row_number, *_record_values(r.record), r.content_hash()) for r in rows],
+    )
+
+
+@dataclass
 class LoadResult:
     file_id: int
     superseded_file_id: int | None = None
@@ -176,9 +193,13 @@ def load_file(
     problems: dict[int, list[Problem]],
     sheets: list[dict],
     unknown_columns: list[str],
+    values: RowValues | None = None,
 ) -> LoadResult:
-    """Load a read file: all rows into raw.row, clean ones into core.report, the rest into quarantine."""
-    accepted = [r for i, r in enumerate(rows) if i not in problems]
+    """Load a read file: all rows into raw.row, clean ones into core.report, the rest into quarantine.
+
+    ``values`` are ``row_values(rows)`` when the caller worked them out already."""
+    values = values or row_values(rows)
+    accepted = [v for i, v in enumerate(values.report) if i not in problems]
     rejected = [(r, problems[i]) for i, r in enumerate(rows) if i in problems]
     with conn.transaction():
         _lock_path(conn, version)
@@ -190,14 +211,9 @@ def load_file(
         report_ids = sorted({r.record["external_id"] for r in rows if r.record.get("external_id")})
         result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
-            conn, "raw.row", ("file_id", "sheet", "row_number", "payload"),
-            [(file_id, r.sheet, r.row_number, r.payload_json()) for r in rows],
+            conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
         )
-        copy_rows(
-            conn, "core.report", REPORT_COLUMNS,
-            [(file_id, r.sheet, r.row_number, *_record_values(r.record), r.content_hash()) for r in accepted],
-            types=REPORT_TYPES,
-        )
+        copy_rows(conn, "core.report", REPORT_COLUMNS, [(file_id, *v) for v in accepted], types=REPORT_TYPES)
         if rejected:
             ids = [i for (i,) in conn.execute(
                 "SELECT nextval('quarantine.row_quarantine_row_id_seq') FROM generate_series(1, %s)", (len(rejected),)
