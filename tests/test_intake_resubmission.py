@@ -53,6 +53,45 @@ def test_a_correction_under_another_name_replaces_rows_with_the_same_report_ids(
     assert unaccounted_rows(conn) == []
 
 
+def file_counts_off(conn):
+    """Current correspondent files whose raw.file counters disagree with where their rows are now."""
+    return conn.execute(
+        """SELECT f.inbox_path, f.rows_read, f.rows_loaded, f.rows_quarantined, c.n, q.n, h.n FROM raw.file f
+           CROSS JOIN LATERAL (SELECT count(*) FROM core.report WHERE file_id = f.file_id) c(n)
+           CROSS JOIN LATERAL (SELECT count(*) FROM quarantine.row WHERE file_id = f.file_id) q(n)
+           CROSS JOIN LATERAL (SELECT count(*) FROM raw.row_replacement WHERE file_id = f.file_id) h(n)
+           WHERE f.source_kind = 'correspondent' AND f.status <> 'superseded'
+             AND (f.rows_loaded <> c.n OR f.rows_quarantined <> q.n OR f.rows_read <> c.n + q.n + h.n)"""
+    ).fetchall()
+
+
+def test_a_correction_updates_the_counters_of_the_file_it_corrects(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "pavlodar.xlsx", [
+        report(report_id="P-1"), report(report_id="P-2", summary="Второе"),
+        report(report_id="P-3", region="Нарния", summary="Третье"), report(report_id="P-4", summary="Четвёртое"),
+    ], headers=HEADERS)
+    ingest(conn, inbox)
+    counters = "SELECT rows_read, rows_loaded, rows_quarantined FROM raw.file WHERE inbox_path = %s"
+    assert conn.execute(counters, ("2024-03/pavlodar.xlsx",)).fetchone() == (4, 3, 1)
+
+    write_xlsx(folder / "pavlodar_fixed.xlsx", [
+        report(report_id="P-2", summary="Второе, исправлено"),
+        report(report_id="P-3", region="Костанайская область", summary="Третье, исправлено"),
+    ], headers=HEADERS)
+    assert ingest(conn, inbox)["2024-03/pavlodar_fixed.xlsx"].rows_replaced == 2
+
+    assert conn.execute(counters, ("2024-03/pavlodar.xlsx",)).fetchone() == (4, 2, 0), "P-2 and P-3 were withdrawn"
+    assert conn.execute(counters, ("2024-03/pavlodar_fixed.xlsx",)).fetchone() == (2, 2, 0)
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+
+    before = snapshot(conn)
+    outcomes = ingest(conn, inbox)
+    assert {o.status for o in outcomes.values()} == {"unchanged"}
+    assert snapshot(conn) == before
+
+
 def test_report_ids_of_another_month_are_not_touched(conn, inbox):
     folder = inbox / "correspondents"
     write_xlsx(folder / "2024-02" / "a.xlsx", [report(report_id="7", event_date=dt.date(2024, 2, 7))], headers=HEADERS)

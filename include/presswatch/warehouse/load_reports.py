@@ -4,7 +4,7 @@ The idempotency key is (path in the inbox, SHA-256 of the bytes): the same bytes
 never loaded twice. New bytes at a known path are a new version: the old version's reports and
 quarantined rows are withdrawn and the new ones loaded, while raw keeps every version. A row whose report
 id was already given by another file of the same submission month is a correction too: the earlier row
-(accepted or quarantined) is withdrawn into raw.row_replacement.
+(accepted or quarantined) is withdrawn into raw.row_replacement and taken off its file's counters in raw.file.
 
 Cell text only ever reaches the warehouse as a query parameter or through COPY, never inside SQL text.
 """
@@ -142,30 +142,38 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
     ).fetchone()
     if not seen:
         return []
+    # One statement withdraws the rows, keeps their history and takes them off the counters of the files they
+    # came from, so raw.file keeps agreeing with core.report, quarantine.row and raw.row_replacement. The
+    # counters are decremented by what this statement deleted rather than recounted: a concurrent load of
+    # another file of the month may withdraw other rows of the same file, and an UPDATE re-reads the row it
+    # waited for, so both decrements land.
     replaced = conn.execute(
-        """WITH gone AS (
+        """WITH from_core AS (
                DELETE FROM core.report c USING raw.file f
                WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND c.file_id <> %(file_id)s
                  AND c.external_id IN (SELECT unnest(%(ids)s::text[]))
-               RETURNING c.file_id, c.sheet, c.row_number, c.external_id, f.inbox_path)
-           INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, replaced_by_file_id)
-           SELECT file_id, sheet, row_number, external_id, 'core', %(file_id)s FROM gone
-           RETURNING 'core', (SELECT inbox_path FROM raw.file WHERE file_id = row_replacement.file_id),
-                     row_number, external_id""",
-        params,
-    ).fetchall()
-    replaced += conn.execute(
-        """WITH gone AS (
+               RETURNING c.file_id, c.sheet, c.row_number, c.external_id, NULL::text AS message, f.inbox_path),
+           from_quarantine AS (
                DELETE FROM quarantine.row q USING raw.file f
                WHERE f.file_id = q.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND q.file_id <> %(file_id)s
                  AND q.external_id IN (SELECT unnest(%(ids)s::text[]))
-               RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, q.inbox_path)
-           INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message, replaced_by_file_id)
-           SELECT file_id, sheet, row_number, external_id, 'quarantine', message, %(file_id)s FROM gone
-           RETURNING 'quarantine', (SELECT inbox_path FROM raw.file WHERE file_id = row_replacement.file_id),
-                     row_number, external_id""",
+               RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, f.inbox_path),
+           gone AS (
+               SELECT 'core' AS was, * FROM from_core UNION ALL SELECT 'quarantine', * FROM from_quarantine),
+           history AS (
+               INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message,
+                                                replaced_by_file_id)
+               SELECT file_id, sheet, row_number, external_id, was, message, %(file_id)s FROM gone),
+           recounted AS (
+               UPDATE raw.file f
+               SET rows_loaded = f.rows_loaded - n.core, rows_quarantined = f.rows_quarantined - n.quarantine
+               FROM (SELECT file_id, count(*) FILTER (WHERE was = 'core') AS core,
+                            count(*) FILTER (WHERE was = 'quarantine') AS quarantine
+                     FROM gone GROUP BY file_id) n
+               WHERE f.file_id = n.file_id)
+           SELECT was, inbox_path, row_number, external_id FROM gone ORDER BY was, inbox_path, sheet, row_number""",
         params,
     ).fetchall()
     for was, path, row_number, report_id in replaced:
