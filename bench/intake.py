@@ -200,18 +200,35 @@ def naive_peer(paths: list[Path], url: str) -> tuple[float, int]:
     return elapsed, rows
 
 
+def server_cpu_seconds(conn: psycopg.Connection) -> float | None:
+    """CPU time the connection's server process has used; None when the server is not on this machine."""
+    stat = Path(f"/proc/{conn.info.backend_pid}/stat")
+    if conn.info.host not in ("localhost", "127.0.0.1", "::1") and not conn.info.host.startswith("/"):
+        return None
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def full_intake(inbox: Path, storage: Path, url: str):
+    """Wall time, outcomes, row counts, and the CPU seconds the intake used in this process and in the server."""
     from include.presswatch.intake import ingest_inbox
 
     with psycopg.connect(url) as conn:
+        server_before, python_before = server_cpu_seconds(conn), time.process_time()
         started = time.perf_counter()
         outcomes = ingest_inbox(conn, inbox, TODAY, storage=storage)
         conn.commit()
         elapsed = time.perf_counter() - started
+        python_cpu = time.process_time() - python_before
+        server_after = server_cpu_seconds(conn)
+        server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM raw.row), (SELECT count(*) FROM core.report), (SELECT count(*) FROM quarantine.row)"
         ).fetchone()
-    return elapsed, outcomes, counts
+    return elapsed, outcomes, counts, (python_cpu, server_cpu)
 
 
 def warm_up() -> float:
@@ -230,6 +247,20 @@ def warm_up() -> float:
     record = {k: None for k in RECORD_FIELDS}
     report_suite.validate([NormalizedRow("", 1, {}, record)], ["x"], {"y": "z"}, TODAY)
     return time.perf_counter() - started
+
+
+def cpu_budget_line(python_cpu: float, server_cpu: float | None, full: float, limit: float) -> str:
+    """The CPU the intake needed, and the shortest wall time that CPU allows on this machine's cores."""
+    if server_cpu is None:
+        return f"CPU: {python_cpu:.2f} s in this process (the server's share is not measurable from here)."
+    cores = os.cpu_count() or 1
+    floor = (python_cpu + server_cpu) / cores
+    return (
+        f"CPU: {python_cpu:.2f} s in this process (all threads) + {server_cpu:.2f} s in the PostgreSQL server = "
+        f"{python_cpu + server_cpu:.2f} s; on {cores} CPUs no schedule finishes that in under {floor:.2f} s "
+        f"({floor / limit:.2f} x limit); the run took {full:.2f} s, {(python_cpu + server_cpu) / full:.2f} CPUs busy "
+        f"on average."
+    )
 
 
 def main() -> int:
@@ -261,7 +292,7 @@ def main() -> int:
 
                 profiler = cProfile.Profile()
                 profiler.enable()
-            full, outcomes, (raw_rows, accepted, rejected) = full_intake(inbox, storage, url)
+            full, outcomes, (raw_rows, accepted, rejected), (python_cpu, server_cpu) = full_intake(inbox, storage, url)
             if args.profile:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -288,6 +319,8 @@ def main() -> int:
         f"(peer wrote {peer_rows} rows, header rows included). Peak memory of the Python process: {peak_mb:.0f} MB "
         f"(before intake {rss_before:.0f} MB; target < {TARGETS['memory_mb']}). GX import and first context and "
         f"reading the reference YAML, before the clock: {gx_setup:.1f} s.",
+        "",
+        cpu_budget_line(python_cpu, server_cpu, full, limit),
     ]
     print("\n".join(lines))
     print("targets met" if ok else "TARGETS NOT MET")
