@@ -156,3 +156,18 @@ def test_likely_duplicates_are_listed_and_an_editor_mark_stops_one_counting(conn
     (kept,) = conn.execute("SELECT r.external_id FROM core.counted_reports(%s) c JOIN core.report r USING (report_key)",
                            (MARCH,)).fetchone()
     assert kept == "N-1"
+
+
+def test_a_sheet_of_bare_duplicate_marks_is_refused_with_what_to_send_instead(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "north.xlsx", [report(report_id="N-1"), report(report_id="N-2", summary="Другое")],
+               headers=HEADERS)
+    ingest(conn, inbox)
+    marks = [{"report_id": "N-2", "duplicate_of": "N-1"}]
+    write_xlsx(folder / "marks_only.xlsx", marks, headers=HEADERS)
+    outcome = ingest(conn, inbox)["2024-03/marks_only.xlsx"]
+
+    assert outcome.status == "quarantined"
+    assert "only report ids and 'Duplicate of' marks" in outcome.reason
+    assert "send the report's row again with that column filled" in outcome.reason
+    assert counted(conn) == 2, "nothing of the marks file was applied"

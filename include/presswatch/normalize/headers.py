@@ -126,6 +126,19 @@ def _reads_as_header_words(pair: _Candidate, lower: dict[int, str]) -> bool:
     return all(pair.matched.get(index) for index in lower)
 
 
+# A sheet that names only these fields is an editor's list of duplicate marks, not reports.
+DUPLICATE_MARK_FIELDS = frozenset({"report_id", "duplicate_of"})
+
+
+def is_duplicate_mark_list(rows: list[list[object]]) -> bool:
+    """Whether a row near the top names the report id and "Duplicate of" columns and no other known field."""
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        named = {field_for(text) for text in _labels(row).values()} - {None}
+        if named == DUPLICATE_MARK_FIELDS:
+            return True
+    return False
+
+
 def find_header(rows: list[list[object]]) -> HeaderRow | None:
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
