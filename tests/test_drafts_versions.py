@@ -104,3 +104,20 @@ def test_an_editor_approval_marks_the_latest_version_final(first):
     assert kept["status"] == "final" and kept["approval"]["by"] == "editor@adilsoz.kz"
     with pytest.raises(ValueError, match="not the latest"):
         versions.mark_final(first["dir"], 3, reviewer="someone")
+
+
+def test_reports_loaded_in_the_same_second_before_a_version_are_not_late_for_the_next(first, conn, inbox,
+                                                                                    warehouse_url):
+    """generated_at is shown to the second; the boundary for late reports is the warehouse's clock itself."""
+    v1 = versions.read_manifest(first["dir"])
+    as_of = dt.datetime.fromisoformat(v1["data_as_of"])
+    # The first file's reports as if loaded a moment before version 1 read them: most likely within the second
+    # that generated_at shows, which the boundary used to be.
+    conn.execute("UPDATE core.report SET loaded_at = %s", (as_of - dt.timedelta(microseconds=1),))
+    conn.commit()
+    load(conn, inbox, "late.csv", [report(summary="Поздний отказ"), report(summary="Ещё один поздний отказ")],
+         today=dt.date(2024, 4, 20))
+    run(warehouse_url, "run-2", first["storage"])
+
+    assert versions.read_manifest(first["dir"])["why"][0].startswith(
+        "2 report(s) of this month loaded from 1 file(s) after version 1")

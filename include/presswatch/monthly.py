@@ -62,6 +62,9 @@ def render_drafts(conn: psycopg.Connection, month: dt.date, run_id: str, storage
     """
     from . import __version__
 
+    # The warehouse's own clock, to the microsecond: reports loaded after it are the next version's late
+    # reports. generated_at is shown to the second, and a load in the same second would count as late.
+    (data_as_of,) = conn.execute("SELECT clock_timestamp()").fetchone()
     data = collect(conn, month, run_id)
     previous = versions.read_manifest(draft_storage.month_dir(storage, month))
     composed = drafts.compose(data, DRAFT_LANGUAGES)
@@ -70,10 +73,11 @@ def render_drafts(conn: psycopg.Connection, month: dt.date, run_id: str, storage
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     folder = draft_storage.staging_dir(storage, month, run_id)
     moved = versions.changed_numbers(previous and previous["headline"], data.headline())
-    late = drafts.loaded_since(conn, month, previous["generated_at"]) if previous and not unchanged else (0, 0)
+    late = (drafts.loaded_since(conn, month, previous.get("data_as_of") or previous["generated_at"])
+            if previous and not unchanged else (0, 0))
     drafts.write_plan(folder, {
         "month": f"{month:%Y-%m}", "version": version, "unchanged": unchanged, "run_id": run_id,
-        "generated_at": generated.isoformat(), "pipeline_version": __version__,
+        "generated_at": generated.isoformat(), "data_as_of": data_as_of.isoformat(), "pipeline_version": __version__,
         "content_fingerprint": composed.fingerprint, "headline": data.headline(), "changes": moved,
         "why": versions.reasons(previous, late[0], late[1], moved, __version__),
     })
@@ -113,7 +117,8 @@ def publish(conn: psycopg.Connection, month: dt.date, run_id: str, storage: Path
     files = {p.name: p.read_bytes() for p in staged}
     manifest = versions.build_manifest(
         month=plan["month"], version=plan["version"], run_id=run_id,
-        generated_at=dt.datetime.fromisoformat(plan["generated_at"]), pipeline_version=plan["pipeline_version"],
+        generated_at=dt.datetime.fromisoformat(plan["generated_at"]), data_as_of=plan.get("data_as_of"),
+        pipeline_version=plan["pipeline_version"],
         content_fingerprint=plan["content_fingerprint"], files=files, headline=plan["headline"],
         changes=plan["changes"], why=plan["why"], previous=current,
     )

@@ -104,7 +104,8 @@ def change_log_markdown(month: str, history: list[dict]) -> str:
 
 def build_manifest(*, month: str, version: int, run_id: str, generated_at: dt.datetime, pipeline_version: str,
                    content_fingerprint: str, files: dict[str, bytes], headline: dict, changes: list[dict],
-                   why: list[str], previous: dict | None) -> dict:
+                   why: list[str], previous: dict | None, data_as_of: str | None = None) -> dict:
+    """``data_as_of``: the warehouse's clock when the version's data was read (reports loaded later are late)."""
     entry = {
         "version": version, "generated_at": generated_at.isoformat(timespec="seconds"), "run_id": run_id,
         "pipeline_version": pipeline_version, "content_fingerprint": content_fingerprint,
@@ -113,7 +114,8 @@ def build_manifest(*, month: str, version: int, run_id: str, generated_at: dt.da
     history = list((previous or {}).get("history", [])) + [entry]
     return {
         "month": month, "version": version, "status": "draft", "pipeline_version": pipeline_version,
-        "generated_at": entry["generated_at"], "run_id": run_id, "content_fingerprint": content_fingerprint,
+        "generated_at": entry["generated_at"], "data_as_of": data_as_of, "run_id": run_id,
+        "content_fingerprint": content_fingerprint,
         "files": [{"name": name, "sha256": sha256(content), "bytes": len(content)}
                   for name, content in sorted(files.items())],
         "headline": headline, "changes": changes, "why": why, "history": history,
