@@ -3,10 +3,9 @@
 INSERT INTO mart_stage.obstruction_by_year (run_id, as_of_month, year, reports, appeals_to_law_enforcement,
                                             sent_to_court, verdicts_for_journalists)
 WITH obstruction AS (
-    SELECT r.event_date, rep.appealed_to_police, rep.sent_to_court, rep.verdict_for_journalist
+    SELECT r.event_date, r.appealed_to_police, r.sent_to_court, r.verdict_for_journalist
     FROM generate_series(%(obstruction_since)s::date, %(month)s::date, interval '1 month') AS s(month)
     CROSS JOIN LATERAL core.counted_reports(s.month::date, 'obstruction_lawful_activity') r
-    JOIN core.report rep ON rep.report_key = r.report_key
 )
 SELECT %(run_id)s, %(month)s::date, y.year,
        count(o.event_date),
