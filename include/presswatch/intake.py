@@ -291,10 +291,12 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     cost is mostly per call); each file is still loaded in a transaction of its own, so a file that fails
     leaves the others loaded. With ``storage``, each file's intake report is written there.
 
-    Two threads share the work: a reading thread hashes, reads and normalizes the files and runs the suite
-    over each batch, touching no database; this thread takes the batches in order and does everything that
-    needs the connection (already loaded? identical to another file? quarantine or load, intake report), so
-    the warehouse loads one batch while the next one is read. At most one batch waits between the two.
+    The work is shared by threads, none but this one touching the database: READ_THREADS threads hash and
+    read the files ahead (see _read_ahead); a reading thread normalizes them in inbox order, prepares what
+    COPY will write and runs the suite over each batch; this thread takes the batches in order and does
+    everything that needs the connection (already loaded? identical to another file? quarantine or load,
+    intake report), so the warehouse loads one batch while the next one is read. At most one batch waits
+    between the two.
     """
     today = today or today_in_almaty()
     outcomes: dict[str, FileOutcome] = {}
