@@ -158,16 +158,55 @@ def test_likely_duplicates_are_listed_and_an_editor_mark_stops_one_counting(conn
     assert kept == "N-1"
 
 
-def test_a_sheet_of_bare_duplicate_marks_is_refused_with_what_to_send_instead(conn, inbox):
+def test_a_sheet_of_bare_duplicate_marks_marks_the_reports_it_names(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "north.xlsx", [
+        report(report_id="N-1", summary="Акимат отказал в информации"),
+        report(report_id="N-2", summary="Редакции TobolInfo не ответили", outlet="Orda.kz"),
+    ], headers=HEADERS)
+    ingest(conn, inbox)
+    before = conn.execute(
+        "SELECT event_date, region_code, category_code, summary, outlet, content_hash FROM core.report "
+        "WHERE external_id = 'N-2'").fetchone()
+    assert counted(conn) == 2
+
+    marks = [{"report_id": "N-2", "duplicate_of": "N-1", "note": "тот же отказ"}]
+    write_xlsx(folder / "editor_marks.xlsx", marks, headers={**HEADERS, "note": "Комментарий редактора"})
+    outcome = ingest(conn, inbox)["2024-03/editor_marks.xlsx"]
+
+    assert (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_replaced) == ("loaded", 1, 1, 1)
+    assert counted(conn) == 1
+    marked = conn.execute(
+        "SELECT event_date, region_code, category_code, summary, outlet, content_hash FROM core.report "
+        "WHERE external_id = 'N-2'").fetchone()
+    assert marked == before, "the report keeps its content; only the mark is new"
+    (duplicate_of, path) = conn.execute(
+        "SELECT r.duplicate_of, f.inbox_path FROM core.report r JOIN raw.file f USING (file_id) "
+        "WHERE r.external_id = 'N-2'").fetchone()
+    assert (duplicate_of, path) == ("N-1", "2024-03/editor_marks.xlsx")
+    assert unaccounted_rows(conn) == []
+
+    again = ingest(conn, inbox)["2024-03/editor_marks.xlsx"]
+    assert again.status == "unchanged" and counted(conn) == 1
+
+
+def test_a_duplicate_mark_that_names_no_known_report_is_quarantined_and_changes_nothing(conn, inbox):
     folder = inbox / "correspondents" / "2024-03"
     write_xlsx(folder / "north.xlsx", [report(report_id="N-1"), report(report_id="N-2", summary="Другое")],
                headers=HEADERS)
     ingest(conn, inbox)
-    marks = [{"report_id": "N-2", "duplicate_of": "N-1"}]
-    write_xlsx(folder / "marks_only.xlsx", marks, headers=HEADERS)
-    outcome = ingest(conn, inbox)["2024-03/marks_only.xlsx"]
+    marks = [
+        {"report_id": "N-404", "duplicate_of": "N-1"},  # no such report
+        {"report_id": "N-2", "duplicate_of": "N-999"},  # duplicates a report nobody sent
+        {"report_id": "N-1", "duplicate_of": None},  # the mark itself is missing
+    ]
+    write_xlsx(folder / "editor_marks.xlsx", marks, headers=HEADERS)
+    outcome = ingest(conn, inbox)["2024-03/editor_marks.xlsx"]
 
-    assert outcome.status == "quarantined"
-    assert "only report ids and 'Duplicate of' marks" in outcome.reason
-    assert "send the report's row again with that column filled" in outcome.reason
-    assert counted(conn) == 2, "nothing of the marks file was applied"
+    assert (outcome.rows_loaded, outcome.rows_quarantined, outcome.rows_replaced) == (0, 3, 0)
+    messages = dict(conn.execute("SELECT row_number, message FROM quarantine.row").fetchall())
+    assert "no accepted report with id N-404 among this month's files" in messages[2]
+    assert "no report with id N-999 is known" in messages[3]
+    assert "needs the id of the report this one duplicates" in messages[4]
+    assert counted(conn) == 2, "both reports still count"
+    assert unaccounted_rows(conn) == []

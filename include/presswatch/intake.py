@@ -23,7 +23,7 @@ import psycopg
 
 from . import intake_report, settings
 from .normalize.headers import HeaderRow
-from .normalize.rows import NormalizedRow, Problem, normalize_sheet
+from .normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, normalize_sheet
 from .quality import report_suite
 from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
@@ -205,6 +205,43 @@ def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
     return prepared.read
 
 
+def _validate_reports(rows: list[NormalizedRow], regions: list[str], category_groups: dict[str, str],
+                      today: dt.date) -> dict[int, list[Problem]]:
+    """The data-quality suite over the rows that are reports; a duplicate mark carries no report of its own
+    (the report it names passed the suite when it was loaded)."""
+    reports = [(index, row) for index, row in enumerate(rows) if not row.duplicate_mark]
+    if len(reports) == len(rows):
+        return report_suite.validate(rows, regions, category_groups, today)
+    found = report_suite.validate([row for _, row in reports], regions, category_groups, today)
+    return {reports[position][0]: problems for position, problems in found.items()}
+
+
+def _apply_duplicate_marks(conn: psycopg.Connection, read: _ReadFile, problems: dict[int, list[Problem]]) -> None:
+    """A duplicate mark loads the report it names again, with its content as the warehouse holds it and the
+    mark set; loading it withdraws the earlier row like any correction by report id. A mark naming no
+    accepted report of the month is a problem of its row."""
+    marks = [i for i, row in enumerate(read.rows) if row.duplicate_mark and i not in problems]
+    if not marks:
+        return
+    known = load_reports.current_reports_by_id(
+        conn, read.version, sorted({read.rows[i].record["external_id"] for i in marks})
+    )
+    for index in marks:
+        row = read.rows[index]
+        report_id, duplicate_of = row.record["external_id"], row.record["duplicate_of"]
+        report = known.get(report_id)
+        if report is None:
+            problems[index] = [Problem(
+                read.headers[index].header_of("report_id"), "report_id", report_id,
+                f"no accepted report with id {report_id} among this month's files; a duplicate mark names a report "
+                f"already sent",
+            )]
+            continue
+        *fields, content_hash = report
+        fields[RECORD_FIELDS.index("duplicate_of")] = duplicate_of
+        read.values.report[index] = (row.sheet, row.row_number, *fields, content_hash)
+
+
 def _report_id_problems(conn: psycopg.Connection, read: _ReadFile) -> dict[int, list[Problem]]:
     """A report id given twice in a file; a "Duplicate of" naming a report nobody sent."""
     problems: dict[int, list[Problem]] = {}
@@ -248,6 +285,7 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
         found += [dataclasses.replace(p, column=header.header_of(p.field)) for p in suite_problems.get(index, [])]
         if found:
             problems[index] = found
+    _apply_duplicate_marks(conn, read, problems)
 
     workbook = read.workbook
     sheets = [
@@ -329,7 +367,7 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
                         or number == len(inbox_paths) - 1:
                     reads = [p.read for p in pending if p.read is not None]
                     all_rows = [row for read in reads for row in read.rows]
-                    found = report_suite.validate(all_rows, regions, category_groups, today)
+                    found = _validate_reports(all_rows, regions, category_groups, today)
                     if not hand_over((pending, found)):
                         return
                     pending, rows_pending, handed = [], 0, True

@@ -46,9 +46,12 @@ class HeaderRow:
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     height: int = 1  # 2 when sub-headers sit under merged group cells (see find_header)
+    duplicate_marks: bool = False  # an editor's list of duplicate marks: report ids only, no report fields
 
     @property
     def missing_required(self) -> list[str]:
+        if self.duplicate_marks:
+            return []
         return [f for f in required_fields() if f not in self.columns.values()]
 
     def header_of(self, field_name: str) -> str:
@@ -130,13 +133,16 @@ def _reads_as_header_words(pair: _Candidate, lower: dict[int, str]) -> bool:
 DUPLICATE_MARK_FIELDS = frozenset({"report_id", "duplicate_of"})
 
 
-def is_duplicate_mark_list(rows: list[list[object]]) -> bool:
-    """Whether a row near the top names the report id and "Duplicate of" columns and no other known field."""
-    for row in rows[:HEADER_SEARCH_ROWS]:
-        named = {field_for(text) for text in _labels(row).values()} - {None}
-        if named == DUPLICATE_MARK_FIELDS:
-            return True
-    return False
+def find_duplicate_marks_header(rows: list[list[object]]) -> HeaderRow | None:
+    """The header of an editor's list of duplicate marks: a row near the top that names the report id and
+    "Duplicate of" columns and no other known field (other columns, such as a comment, are kept unknown)."""
+    for row_index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        candidate = _Candidate(row_index, _labels(row))
+        if set(candidate.matched.values()) - {None} == DUPLICATE_MARK_FIELDS:
+            header = candidate.header()
+            header.duplicate_marks = True
+            return header
+    return None
 
 
 def find_header(rows: list[list[object]]) -> HeaderRow | None:

@@ -77,6 +77,9 @@ class NormalizedRow:
     payload: dict[str, str]
     record: dict[str, object]
     problems: list[Problem] = field(default_factory=list)
+    # A row of an editor's list of duplicate marks: it names a report already sent (external_id) and the
+    # report it duplicates; the report's content is taken from the warehouse when the row is loaded.
+    duplicate_mark: bool = False
 
     def content_hash(self) -> str:
         """Hash of the normalized content, independent of where the row came from.
@@ -272,6 +275,12 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
             elif place is not None:
                 record["region_code"] = place.region_code
                 record["locality_code"] = place.locality_code or record["locality_code"]
+    if plan.header.duplicate_marks:
+        result.duplicate_mark = True
+        if not record["external_id"]:
+            problem("report_id", "a duplicate mark needs the id of the report it marks")
+        if not record["duplicate_of"]:
+            problem("duplicate_of", "a duplicate mark needs the id of the report this one duplicates")
     return result
 
 

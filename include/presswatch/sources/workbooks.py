@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, find_header, is_duplicate_mark_list
+from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, find_duplicate_marks_header, find_header
 from ..normalize.text import clean_cell
 from .xlsx_formulas import formulas_without_value
 
@@ -138,12 +138,9 @@ def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook,
     if not any(not _is_blank(cells) for cells in grid[:HEADER_SEARCH_ROWS]):
         book.skipped_sheets.append((name, "the sheet is empty"))
         return
-    header = find_header(grid)
+    header = find_header(grid) or find_duplicate_marks_header(grid)
     if header is None:
-        book.skipped_sheets.append((name, (
-            "the sheet lists only report ids and 'Duplicate of' marks; a mark is read from the 'Duplicate of' "
-            "column of the report's own row: send the report's row again with that column filled"
-        ) if is_duplicate_mark_list(grid) else "no header row with the required columns in the first rows"))
+        book.skipped_sheets.append((name, "no header row with the required columns in the first rows"))
         return
     width = max(header.headers) + 1
     unreadable = _unreadable_by_row(formulas, grid, header, width) if formulas else {}

@@ -18,6 +18,7 @@ import operator
 from dataclasses import dataclass, field
 
 import psycopg
+from psycopg import sql
 
 from ..normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, location
 from .bulk import copy_rows
@@ -181,6 +182,22 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
     return [tuple(r) for r in replaced]
 
 
+def current_reports_by_id(conn: psycopg.Connection, version: FileVersion, report_ids: list[str]) -> dict[str, tuple]:
+    """The accepted reports of the submission month's current files that carry these report ids, as
+    (*RECORD_FIELDS, content hash) by id: what a duplicate mark for them loads again, marked."""
+    if not report_ids:
+        return {}
+    query = sql.SQL(
+        """SELECT {columns}, c.content_hash FROM core.report c JOIN raw.file f ON f.file_id = c.file_id
+           WHERE f.source_kind = %(kind)s AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s
+             AND f.inbox_path <> %(path)s AND c.external_id = ANY(%(ids)s)
+           ORDER BY c.report_key"""
+    ).format(columns=sql.SQL(", ").join(sql.Identifier("c", f) for f in RECORD_FIELDS))
+    rows = conn.execute(query, {"kind": SOURCE_KIND, "month": version.submission_month, "path": version.inbox_path,
+                                "ids": report_ids}).fetchall()
+    return {row[0]: tuple(row) for row in rows}  # external_id leads RECORD_FIELDS; the latest report wins
+
+
 def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str) -> int:
     """Record a file that could not be read at all, with its reason."""
     with conn.transaction():
@@ -216,7 +233,11 @@ def load_file(
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
         )
         result = LoadResult(file_id, _supersede_previous(conn, version, file_id))
-        report_ids = sorted({r.record["external_id"] for r in rows if r.record.get("external_id")})
+        # A duplicate mark that could not be applied leaves the report it names as it was.
+        report_ids = sorted({
+            r.record["external_id"] for i, r in enumerate(rows)
+            if r.record.get("external_id") and not (r.duplicate_mark and i in problems)
+        })
         result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
