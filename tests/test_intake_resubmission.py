@@ -65,8 +65,9 @@ def file_counts_off(conn):
     ).fetchall()
 
 
-def test_a_correction_updates_the_counters_of_the_file_it_corrects(conn, inbox):
+def test_a_correction_updates_the_counters_of_the_file_it_corrects(conn, inbox, tmp_path):
     folder = inbox / "correspondents" / "2024-03"
+    storage = tmp_path / "storage"
     write_xlsx(folder / "pavlodar.xlsx", [
         report(report_id="P-1"), report(report_id="P-2", summary="Второе"),
         report(report_id="P-3", region="Нарния", summary="Третье"), report(report_id="P-4", summary="Четвёртое"),
@@ -79,7 +80,13 @@ def test_a_correction_updates_the_counters_of_the_file_it_corrects(conn, inbox):
         report(report_id="P-2", summary="Второе, исправлено"),
         report(report_id="P-3", region="Костанайская область", summary="Третье, исправлено"),
     ], headers=HEADERS)
-    assert ingest(conn, inbox)["2024-03/pavlodar_fixed.xlsx"].rows_replaced == 2
+    first_report = (storage / "intake" / "2024-03" / "pavlodar.xlsx.txt")
+    assert ingest_inbox(conn, inbox, TODAY, storage=storage)[1].rows_replaced == 2
+    conn.commit()
+    text = first_report.read_text(encoding="utf-8")
+    assert "read 4 rows, loaded 2, quarantined 0" in text
+    assert "2 row(s) replaced since by rows with the same report id in later files (last: 2024-03/pavlodar_fixed.xlsx)" in text
+    assert "Нарния" not in text and "Nothing was rejected." in text, "P-3 was released from quarantine"
 
     assert conn.execute(counters, ("2024-03/pavlodar.xlsx",)).fetchone() == (4, 2, 0), "P-2 and P-3 were withdrawn"
     assert conn.execute(counters, ("2024-03/pavlodar_fixed.xlsx",)).fetchone() == (2, 2, 0)

@@ -126,6 +126,26 @@ def _write_report(conn, storage: Path | None, outcome: FileOutcome, today: dt.da
     outcome.problems = intake_report.summary_by_column(lines)
 
 
+def _rewrite_corrected_reports(conn: psycopg.Connection, storage: Path, replaced: list[tuple], corrected_by: str) -> None:
+    """Write again the intake report of each earlier file a correction took rows from: its counts changed, and
+    a row it had in quarantine may be released."""
+    for inbox_path in sorted({path for _, path, _, _ in replaced}):
+        current = conn.execute(
+            """SELECT f.file_id, f.rows_read, f.rows_loaded, f.rows_quarantined, (f.loaded_at AT TIME ZONE %s)::date,
+                      (SELECT count(*) FROM raw.row_replacement r WHERE r.file_id = f.file_id)
+               FROM raw.file f WHERE f.source_kind = %s AND f.inbox_path = %s AND f.status = 'loaded'""",
+            (settings.TIMEZONE, load_reports.SOURCE_KIND, inbox_path),
+        ).fetchone()
+        if current is None:
+            continue
+        file_id, rows_read, rows_loaded, rows_quarantined, loaded_on, withdrawn = current
+        outcome = FileOutcome(inbox_path, "loaded", rows_read, rows_loaded, rows_quarantined, file_id=file_id)
+        header = [outcome.describe(),
+                  f"{withdrawn} row(s) replaced since by rows with the same report id in later files (last: {corrected_by})"]
+        path, _ = intake_report.write_report(conn, storage, inbox_path, file_id, header, loaded_on)
+        log.info("%s: intake report written again after a correction: %s", inbox_path, path)
+
+
 @dataclass
 class _Prepared:
     """One file after the work that needs no database: hashed, read and normalized (or found unreadable)."""
@@ -305,6 +325,8 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
         file_id=result.file_id, rows_replaced=len(result.replaced),
     )
     _write_report(conn, storage, outcome, today)
+    if storage is not None and result.replaced:
+        _rewrite_corrected_reports(conn, storage, result.replaced, read.inbox_path)
     return outcome
 
 
