@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 
-from include.presswatch.intake import ingest_file
+from include.presswatch.intake import ingest_file, ingest_inbox
 from include.presswatch.sources.workbooks import read_workbook
 from tests.test_intake_bad_inputs import unaccounted_rows
 from tests.workbooks import report, write_csv, write_xlsx
@@ -134,6 +134,142 @@ def test_a_two_row_header_workbook_loads_with_correct_counts(conn, inbox):
     assert [r[0] for r in reports] == [4, 5, 6, 7, 8]
     (sheets,) = conn.execute("SELECT sheets FROM raw.file").fetchone()
     assert [(s["header_row"], s["missing_columns"]) for s in sheets] == [(3, [])]
+
+
+# Group cells merged across two columns each, over their sub-headers: "Место / Place" over "Регион" and
+# "Город", "Тип" over "нарушителя" and "истца", "Сумма" over "иска" and "взыскания"; the other headers are
+# each merged over both rows.
+GROUPED_HEADER = [
+    ["№ сообщения", "Дата события", "Место / Place", None, "Категория", "Описание", "Источник", "№ дела", "Тип",
+     None, "Сумма", None],
+    [None, None, "Регион", "Город", None, None, None, None, "нарушителя", "истца", "иска", "взыскания"],
+]
+GROUPED_MERGES = ["C1:D1", "I1:J1", "K1:L1", "A1:A2", "B1:B2", "E1:E2", "F1:F2", "G1:G2", "H1:H2"]
+GROUPED_FIELDS = {
+    0: "report_id", 1: "event_date", 2: "region", 3: "locality", 4: "category", 5: "summary", 6: "source",
+    7: "case_ref", 8: "perpetrator_type", 9: "plaintiff_type", 10: "amount_claimed_kzt", 11: "amount_awarded_kzt",
+}
+
+
+def grouped_rows(count: int) -> list[list]:
+    return [
+        [f"R-{n}", dt.date(2024, 3, 10 + n), "Костанайская область", "Костанай", "civil_claims",
+         f"Иск к редакции, дело {n}", "корреспондент", f"2-{n}/2024", "частное лицо", "company", "5 000 000",
+         f"{n}00 000"]
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_group_label_merged_across_columns_is_read_over_each_of_its_sub_headers(tmp_path):
+    path = write_grid_xlsx(tmp_path / "a.xlsx", GROUPED_HEADER + grouped_rows(1), GROUPED_MERGES)
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert sheet.header.columns == GROUPED_FIELDS
+    assert (sheet.header.headers[9], sheet.header.headers[11]) == ("Тип истца", "Сумма взыскания")
+    assert (sheet.header.unknown, sheet.header.duplicates) == ([], [])
+    assert (sheet.header.row_index, sheet.header.height) == (1, 2)
+    assert {f: v for f, v in fields_of(sheet, sheet.rows[0]).items() if f.startswith(("plaintiff", "amount"))} == {
+        "plaintiff_type": "company", "amount_claimed_kzt": "5 000 000", "amount_awarded_kzt": "100 000"}
+
+
+def test_a_group_label_reaches_each_sub_header_in_an_xls_workbook(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    page = book.add_sheet("Март")
+    for cells in GROUPED_MERGES:  # "A1:B1" → rows and columns 0-based, inclusive
+        (first_column, first_row), (last_column, last_row) = (
+            (ord(cell[0]) - ord("A"), int(cell[1:]) - 1) for cell in cells.split(":"))
+        page.write_merge(first_row, last_row, first_column, last_column, GROUPED_HEADER[first_row][first_column])
+    for index, value in enumerate(GROUPED_HEADER[1]):
+        if value is not None:
+            page.write(1, index, value)
+    for index, value in enumerate(grouped_rows(1)[0]):
+        page.write(2, index, value.isoformat() if isinstance(value, dt.date) else value)
+    book.save(str(tmp_path / "a.xls"))
+
+    (sheet,) = read_workbook(tmp_path / "a.xls").sheets
+
+    assert sheet.header.columns == GROUPED_FIELDS
+
+
+def test_sub_headers_that_name_a_field_alone_map_the_same_under_a_merged_group(tmp_path):
+    # "Регион" and "Город" name fields; read as "Место / Place Регион" they would name none.
+    with_merges = write_grid_xlsx(tmp_path / "merged.xlsx", GROUPED_HEADER + grouped_rows(1), GROUPED_MERGES)
+    without = write_grid_xlsx(tmp_path / "plain.xlsx", GROUPED_HEADER + grouped_rows(1))
+
+    (merged,) = read_workbook(with_merges).sheets
+    (plain,) = read_workbook(without).sheets
+
+    assert [(merged.header.columns[i], merged.header.headers[i]) for i in (2, 3)] == [
+        ("region", "Регион"), ("locality", "Город")]
+    assert {i: merged.header.columns[i] for i in plain.header.columns} == plain.header.columns
+
+
+def test_without_merge_information_a_group_label_stays_over_its_first_column(tmp_path):
+    # A CSV cannot say how far "Тип" or "Сумма" reached: "истца" and "взыскания" stay as written, unknown.
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(";".join("" if c is None else str(c) for c in line)
+                              for line in GROUPED_HEADER + grouped_rows(1)), encoding="utf-8")
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert sheet.header.columns == {i: f for i, f in GROUPED_FIELDS.items() if i not in (9, 11)}
+    assert sheet.header.unknown == ["истца", "взыскания"]
+
+
+def test_a_banner_merged_across_all_columns_stays_out_of_a_grouped_header(tmp_path):
+    banner = ["Мониторинг за март 2024"] + [None] * 11
+    path = write_grid_xlsx(tmp_path / "a.xlsx", [banner] + GROUPED_HEADER + grouped_rows(2), [
+        "A1:L1", *(shift_down(cells) for cells in GROUPED_MERGES)])
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert (sheet.header.row_index, sheet.header.height) == (2, 2)
+    assert sheet.header.columns == GROUPED_FIELDS
+    assert not [text for text in sheet.header.headers.values() if "Мониторинг" in text]
+    assert [row.row_number for row in sheet.rows] == [4, 5]
+
+
+def test_a_banner_merged_across_all_columns_stays_out_of_a_one_row_header(tmp_path):
+    path = write_grid_xlsx(tmp_path / "a.xlsx", [
+        ["Мониторинг за март 2024", None, None, None, None, None],
+        ["Дата события", "Регион", "Категория", "Описание", "Источник", "Примечание"],
+        ["12.03.2024", "Костанайская область", "threats", "Угрозы", "корреспондент", "проверено"],
+    ], ["A1:F1"])
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert (sheet.header.row_index, sheet.header.height) == (1, 1)
+    assert sheet.header.unknown == ["Примечание"]
+    assert [row.row_number for row in sheet.rows] == [3]
+
+
+def shift_down(cells: str) -> str:
+    """A1:B1 → A2:B2."""
+    return ":".join(f"{cell[0]}{int(cell[1:]) + 1}" for cell in cells.split(":"))
+
+
+def test_a_workbook_with_group_labels_over_several_columns_loads_every_column(conn, inbox):
+    write_grid_xlsx(inbox / "correspondents" / "2024-03" / "grouped.xlsx", GROUPED_HEADER + grouped_rows(3),
+                    GROUPED_MERGES)
+
+    (outcome,) = ingest_inbox(conn, inbox, TODAY)
+
+    assert (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (
+        "loaded", 3, 3, 0), outcome.describe()
+    assert unaccounted_rows(conn) == []
+    assert conn.execute(
+        "SELECT row_number, external_id, locality_name, perpetrator_type FROM core.report ORDER BY row_number"
+    ).fetchall() == [(3, "R-1", "Костанай", "частное лицо"), (4, "R-2", "Костанай", "частное лицо"),
+                     (5, "R-3", "Костанай", "частное лицо")]
+    assert conn.execute(
+        "SELECT case_ref, plaintiff_type, amount_claimed_kzt, amount_awarded_kzt FROM core.legal_case ORDER BY case_ref"
+    ).fetchall() == [("2-1/2024", "company", 5_000_000, 100_000), ("2-2/2024", "company", 5_000_000, 200_000),
+                     ("2-3/2024", "company", 5_000_000, 300_000)]
+    (sheets,) = conn.execute("SELECT sheets FROM raw.file").fetchone()
+    assert [(s["header_row"], s["missing_columns"]) for s in sheets] == [(2, [])]
 
 
 # --- Formula cells without a saved value -----------------------------------------------------------------

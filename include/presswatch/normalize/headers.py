@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 from .reference import header_synonyms
 from .text import clean_cell, fold
@@ -71,13 +72,46 @@ def _labels(row: list[object]) -> dict[int, str]:
     return labels
 
 
+# A cell range merged in the sheet, 0-based and inclusive: ((first row, first column), (last row, last column)),
+# as calamine gives it for xlsx and xls.
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _group_spans(merges: Iterable[Merge]) -> dict[int, list[tuple[int, int]]]:
+    """Row index → (first, last) columns of the cells merged across several columns that start on that row."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for (first_row, first_column), (_, last_column) in merges:
+        if last_column > first_column:
+            spans.setdefault(first_row, []).append((first_column, last_column))
+    return spans
+
+
+def _with_group_labels(upper: dict[int, str], lower: dict[int, str],
+                       spans: Iterable[tuple[int, int]]) -> dict[int, str]:
+    """The upper row of a two-row header with each group label in every column of its merged cell.
+
+    A reader gives a merged cell's text only in its first column; the group stands over the sub-header of
+    each column it spans ("Тип" over "нарушителя" and "истца"), so each of them is read with it. Only
+    columns with a sub-header take the label: a column the merged cell covers down to the data has one
+    header, in its first column.
+    """
+    spread = dict(upper)
+    for first, last in spans:
+        if first not in upper:
+            continue
+        for index in range(first + 1, last + 1):
+            if index in lower and index not in upper:
+                spread[index] = upper[first]
+    return spread
+
+
 def _two_row_labels(upper: dict[int, str], lower: dict[int, str]) -> dict[int, str]:
     """One label per column of a header written over two rows.
 
     The lower row holds the sub-headers. Where it is empty the upper cell stands for the column: a header
     merged vertically over both rows (spreadsheet readers give a merged cell's text only in its top-left
     cell, so the lower half reads as empty). A sub-header that names a field stands alone: a group label
-    merged across several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
+    over several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
     is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
     keeps both parts of what the correspondent wrote.
     """
@@ -145,20 +179,25 @@ def find_duplicate_marks_header(rows: list[list[object]]) -> HeaderRow | None:
     return None
 
 
-def find_header(rows: list[list[object]]) -> HeaderRow | None:
+def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> HeaderRow | None:
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
     The header is the first row that names enough known fields, or that row together with the row below it
     when the two read as one header: group cells merged over sub-headers, naming more fields than either
     row alone, or header words split over the two rows. Taking the pair only then keeps a title above the
     header, and the first data row below it, out of the header.
+
+    ``merges``: the sheet's merged cells, where the file records them (not in CSV). A group label merged
+    across several columns is then read over each of their sub-headers; without them, over the first one.
     """
     labels = [_labels(row) for row in rows[:HEADER_SEARCH_ROWS + 1]]
+    spans = _group_spans(merges)
     for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
         single = _Candidate(row_index, labels[row_index])
         if row_index + 1 < len(labels) and labels[row_index] and labels[row_index + 1]:
             lower = _Candidate(row_index + 1, labels[row_index + 1])
-            pair = _Candidate(row_index + 1, _two_row_labels(labels[row_index], labels[row_index + 1]), height=2)
+            upper = _with_group_labels(labels[row_index], labels[row_index + 1], spans.get(row_index, ()))
+            pair = _Candidate(row_index + 1, _two_row_labels(upper, labels[row_index + 1]), height=2)
             if pair.is_header and (pair.score > max(single.score, lower.score) or (
                     pair.score == single.score and _reads_as_header_words(pair, labels[row_index + 1]))):
                 return pair.header()

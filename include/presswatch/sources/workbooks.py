@@ -15,8 +15,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, find_duplicate_marks_header, find_header
+from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, Merge, find_duplicate_marks_header, find_header
 from ..normalize.text import clean_cell
 from .xlsx_formulas import formulas_without_value
 
@@ -130,15 +131,16 @@ def _unreadable_by_row(formulas: dict[tuple[int, int], str], grid: list[list[obj
 
 
 def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook,
-                     formulas: dict[tuple[int, int], str] | None = None) -> None:
+                     formulas: dict[tuple[int, int], str] | None = None, merges: Iterable[Merge] = ()) -> None:
     """Add the sheet's header and data rows to the book (or the reason it is skipped).
 
     ``formulas``: (row, column) 0-based → formula text of the cells saved without a value.
+    ``merges``: the sheet's merged cells, which tell how far a group label of the header reaches.
     """
     if not any(not _is_blank(cells) for cells in grid[:HEADER_SEARCH_ROWS]):
         book.skipped_sheets.append((name, "the sheet is empty"))
         return
-    header = find_header(grid) or find_duplicate_marks_header(grid)
+    header = find_header(grid, merges) or find_duplicate_marks_header(grid)
     if header is None:
         book.skipped_sheets.append((name, "no header row with the required columns in the first rows"))
         return
@@ -275,8 +277,10 @@ def _read_spreadsheet(path: Path, head: bytes, book: Workbook) -> None:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
-            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            _sheet_from_grid(name, grid, book, formulas.get(name))
+            sheet = workbook.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            # Merged ranges are counted from A1 as the grid is; None where calamine has none for the format (ods).
+            _sheet_from_grid(name, grid, book, formulas.get(name), sheet.merged_cell_ranges or ())
     except calamine.PasswordError:
         raise UnreadableFile("the workbook is password-protected; send it without a password") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
