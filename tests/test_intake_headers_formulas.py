@@ -5,12 +5,14 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 
 from include.presswatch.intake import ingest_file, ingest_inbox
-from include.presswatch.sources.workbooks import read_workbook
+from include.presswatch.sources.formulas import _CHUNK_BYTES as FORMULA_SCAN_CHUNK_BYTES
+from include.presswatch.sources.workbooks import formula_without_value, read_workbook
 from tests.test_intake_bad_inputs import unaccounted_rows
-from tests.workbooks import report, write_csv, write_xlsx
+from tests.workbooks import RU_HEADERS, report, write_csv, write_xlsx
 
 TODAY = dt.date(2024, 4, 10)
 
@@ -333,3 +335,141 @@ def test_csv_is_not_searched_for_formulas(tmp_path):
     (sheet,) = read_workbook(path).sheets
     assert sheet.rows[0].unreadable_cells == ()
     assert re.fullmatch("=B2", fields_of(sheet, sheet.rows[0])["outlet"])
+
+
+# --- Formula cells without a saved value in an OpenDocument spreadsheet ----------------------------------
+
+
+def write_ods_content(path: Path, tables: str) -> Path:
+    """An ods as a script writes it: the tables' XML is given as written, formulas with or without a value."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def ods_cell(value) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, str) and value.startswith("<table:"):
+        return value  # written out already: a formula, a merge
+    if isinstance(value, dt.date):
+        return (f'<table:table-cell office:value-type="date" office:date-value="{value:%Y-%m-%d}">'
+                f"<text:p>{value:%d.%m.%Y}</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{xml_escape(str(value))}</text:p></table:table-cell>'
+
+
+def ods_formula(formula: str, saved_value: str = "", saved_text: str | None = None) -> str:
+    """A formula cell; ``saved_value``/``saved_text``: its result's attributes and text:p, as a program saves them."""
+    attribute = xml_escape(formula, {'"': "&quot;"})
+    cell = f'<table:table-cell table:formula="{attribute}" {saved_value}'
+    return f"{cell}/>" if saved_text is None else f"{cell}><text:p>{xml_escape(saved_text)}</text:p></table:table-cell>"
+
+
+def ods_row(values: dict | list, repeated: int = 1) -> str:
+    cells = "".join(ods_cell(v) for v in (values.values() if isinstance(values, dict) else values))
+    repeat = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{repeat}>{cells}</table:table-row>"
+
+
+def ods_table(name: str, rows: list[str]) -> str:
+    return f'<table:table table:name="{name}">{"".join(rows)}</table:table>'
+
+
+ODS_HEADER = ods_row({field: RU_HEADERS[field] for field in report()})
+# LibreOffice closes a sheet with the rest of its rows and columns, empty, as one repeated row.
+ODS_REST_OF_SHEET = ('<table:table-row table:number-rows-repeated="1048566">'
+                     '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+
+
+def test_an_ods_formula_saved_without_its_value_is_named_on_its_row_and_column(tmp_path):
+    path = write_ods_content(tmp_path / "a.ods", ods_table("Отчёт", [
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="7"/>'
+        "</table:table-row>",  # rows 1-2, empty
+        ODS_HEADER,  # row 3
+        ods_row(report()),
+        ods_row(report(summary=ods_formula('of:=CONCATENATE([.C5];" — ";[.E5])'))),
+        ods_row(report(source=ods_formula("of:=[.E6]")), repeated=2),  # rows 6 and 7
+        # As a spreadsheet program saves formulas: with their result (LibreOffice; older writers as text only).
+        ods_row(report(
+            locality=ods_formula('of:="Костанай"', 'office:value-type="string"', "Костанай"),
+            outlet=ods_formula('of:=""', 'office:value-type="string" office:string-value=""', ""),
+            summary=ods_formula('of:="Угрозы "&"редакции"',
+                                'office:value-type="string" office:string-value="Угрозы редакции"', "Угрозы редакции"),
+        )),
+        # Row 9: the region merged over the city's column (a covered cell), three empty cells in one element.
+        ods_row([dt.date(2024, 3, 12),
+                 '<table:table-cell table:number-columns-spanned="2" office:value-type="string">'
+                 "<text:p>Костанайская область</text:p></table:table-cell>",
+                 "<table:covered-table-cell/>", '<table:table-cell table:number-columns-repeated="3"/>',
+                 ods_formula("of:=[.E9]")]),
+        ODS_REST_OF_SHEET,
+    ]))
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert [
+        (row.row_number, [(sheet.header.columns[cell.index], cell.shown) for cell in row.unreadable_cells])
+        for row in sheet.rows
+    ] == [
+        (4, []),
+        (5, [("summary", '=CONCATENATE(C5;" — ";E5)')]),
+        (6, [("source", "=E6")]),
+        (7, [("source", "=E6")]),
+        (8, []),
+        (9, [("source", "=E9")]),
+    ]
+    assert {field: fields_of(sheet, sheet.rows[4])[field] for field in ("locality", "outlet", "summary")} == {
+        "locality": "Костанай", "outlet": "", "summary": "Угрозы редакции"}
+    assert sheet.rows[1].unreadable_cells[0].reason.startswith(
+        'the cell holds the formula =CONCATENATE(C5;" — ";E5) but no saved value')
+
+
+def test_an_ods_formula_cell_cut_by_the_scans_read_boundary_is_still_found(tmp_path):
+    # content.xml is searched a chunk at a time: put the boundary inside the formula cell's start tag.
+    def tables(padding: str) -> str:
+        return (ods_table("Инструкция", [ods_row([padding])])
+                + ods_table("Отчёт", [ODS_HEADER, ods_row(report(source=ods_formula("of:=[.E2]")))]))
+
+    unpadded = write_ods_content(tmp_path / "a.ods", tables(""))
+    with zipfile.ZipFile(unpadded) as archive:
+        offset = archive.read("content.xml").index(b"table:formula")
+    path = write_ods_content(tmp_path / "a.ods", tables("x" * (FORMULA_SCAN_CHUNK_BYTES - offset - 6)))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("content.xml")[FORMULA_SCAN_CHUNK_BYTES - 6:][:13] == b"table:formula"
+
+    book = read_workbook(path)
+
+    assert [(sheet.name, [row.unreadable_cells for row in sheet.rows]) for sheet in book.sheets] == [
+        ("Отчёт", [(formula_without_value(6, "=E2"),)])]
+
+
+def test_an_ods_formula_without_a_saved_value_quarantines_its_row_and_the_rest_loads(conn, inbox):
+    write_ods_content(inbox / "correspondents" / "2024-03" / "scripted.ods", ods_table("Отчёт", [
+        ODS_HEADER, ods_row(report()), ods_row(report(summary=ods_formula("of:=[.B2]&[.C2]"))),
+        ods_row(report(summary="Третье сообщение")), ODS_REST_OF_SHEET,
+    ]))
+
+    outcome = ingest_file(conn, inbox, "2024-03/scripted.ods", TODAY)
+
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1), outcome.describe()
+    assert unaccounted_rows(conn) == []
+    (row_number, message), = conn.execute("SELECT row_number, message FROM quarantine.row").fetchall()
+    assert row_number == 3
+    assert message.startswith("sheet Отчёт, row 3, column Описание: the cell holds the formula =B2&C2 but no saved value")
+    assert "open the file in a spreadsheet program and save it again" in message

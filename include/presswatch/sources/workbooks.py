@@ -19,12 +19,11 @@ from typing import Iterable
 
 from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, Merge, find_duplicate_marks_header, find_header
 from ..normalize.text import clean_cell
-from .xlsx_formulas import formulas_without_value
+from .formulas import formulas_without_value
 
 log = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS_PER_SHEET = 100_000
@@ -273,7 +272,7 @@ def _read_spreadsheet(path: Path, head: bytes, book: Workbook) -> None:
 
     suffix = path.suffix.lower()
     _check_magic(path, head, suffix)
-    formulas = _formulas_without_value(path) if suffix in XLSX_SUFFIXES else {}
+    formulas = _formulas_without_value(path)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
