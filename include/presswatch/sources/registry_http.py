@@ -4,7 +4,7 @@
 * 429 and 5xx answers, connection errors and timeouts are retried with exponential backoff; a
   ``Retry-After`` header (seconds or an HTTP date) is honoured, capped at ``max_wait``.
 * ``etag``/``last_modified`` from the previous fetch make the request conditional; a 304 means nothing new.
-* ``fetch_json_pages`` follows ``metadata.next_url`` (OONI-style JSON) until it is null.
+* ``iter_json_pages`` / ``fetch_json_pages`` follow ``metadata.next_url`` (OONI-style JSON) until it is null.
 
 Anything that still fails raises ``FetchError`` with the URL and the reason; the caller records it and the
 warehouse keeps its earlier state.
@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator, NamedTuple
 
 import requests
 
@@ -98,9 +98,18 @@ def fetch(url: str, *, session: requests.Session | None = None, etag: str | None
     raise FetchError(f"{url}: gave up after {max_attempts} attempts ({reason})")
 
 
-def fetch_json_pages(url: str, *, max_pages: int = 1000, **options) -> list[dict]:
-    """Every page of an OONI-style listing: ``results`` of each page, following ``metadata.next_url``."""
-    results: list[dict] = []
+class JsonPage(NamedTuple):
+    url: str
+    data: dict     # the parsed page: ``results`` and ``metadata``
+    body: bytes    # as received, to keep as raw input
+
+
+def iter_json_pages(url: str, *, max_pages: int = 1000, **options) -> Iterator[JsonPage]:
+    """Every page of an OONI-style listing in order, following ``metadata.next_url`` until it is null.
+
+    A page that cannot be fetched or read raises ``FetchError`` when it is reached: the pages before it
+    have been handed out already, so a caller can keep them (measurements are independent facts).
+    """
     pages = 0
     while url:
         pages += 1
@@ -113,6 +122,29 @@ def fetch_json_pages(url: str, *, max_pages: int = 1000, **options) -> list[dict
             raise FetchError(f"{url}: not valid JSON ({error})") from None
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
             raise FetchError(f"{url}: JSON without a results list")
-        results.extend(page["results"])
+        yield JsonPage(url, page, response.body)
         url = (page.get("metadata") or {}).get("next_url")
+
+
+def fetch_json_pages(url: str, *, max_pages: int = 1000, **options) -> list[dict]:
+    """Every page of an OONI-style listing: ``results`` of each page, following ``metadata.next_url``."""
+    results: list[dict] = []
+    for page in iter_json_pages(url, max_pages=max_pages, **options):
+        results.extend(page.data["results"])
     return results
+
+
+# Formats an HTTP source may have (Airflow Variable registry_http_sources): register dumps, OONI listings.
+SOURCE_FORMATS = ("zi_csv", "xml", "ooni")
+
+
+def check_source_formats(sources: list[dict]) -> list[dict]:
+    """``sources`` unchanged when every ``format`` is known; a ValueError naming the others otherwise.
+
+    An unknown format would otherwise be read as an XML dump and fail with a misleading reason.
+    """
+    unknown = [f"{s.get('name')}: {s.get('format')!r}" for s in sources if s.get("format") not in SOURCE_FORMATS]
+    if unknown:
+        raise ValueError(f"HTTP sources with an unknown format ({', '.join(unknown)}); "
+                         f"expected one of {', '.join(SOURCE_FORMATS)}")
+    return sources
