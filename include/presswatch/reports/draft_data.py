@@ -102,11 +102,21 @@ def _rows(conn: psycopg.Connection, name: str, params: dict) -> list[dict]:
 
 
 def _registry(conn: psycopg.Connection, month: dt.date) -> dict:
-    """Matched registry notices, once the registry pipeline's tables exist."""
+    """Matched registry notices and OONI evidence, once the registry pipeline's tables exist."""
     (exists,) = conn.execute("SELECT to_regclass('core.registry_match') IS NOT NULL").fetchone()
+    registry = registry_matches(conn, month) if exists else {"loaded": False, "matches": []}
+    registry["ooni"] = ooni_blocking(conn, month)
+    return registry
+
+
+def ooni_blocking(conn: psycopg.Connection, month: dt.date) -> dict:
+    """OONI measurements of the month confirming blocking of monitored outlets (one row per outlet, host and
+    country), and how many more showed an anomaly only."""
+    (exists,) = conn.execute("SELECT to_regclass('core.ooni_outlet_measurement') IS NOT NULL").fetchone()
     if not exists:
-        return {"loaded": False, "matches": []}
-    return registry_matches(conn, month)
+        return {"confirmed": [], "anomaly_only": 0}
+    (anomaly_only,) = conn.execute(statement("reports/ooni_anomaly_only.sql"), {"month": month}).fetchone()
+    return {"confirmed": _rows(conn, "ooni_confirmed_blocking", {"month": month}), "anomaly_only": anomaly_only}
 
 
 def registry_matches(conn: psycopg.Connection, month: dt.date) -> dict:
