@@ -1,0 +1,367 @@
+"""OONI measurements end to end: a loopback server plays the measurements API (pages with next_url, a 429,
+malformed results, a page that fails), the real warehouse takes them by measurement_uid, the watchlist
+matches outlets and not their look-alikes, and the month's draft lists confirmed blocking in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+
+from include.presswatch import monthly
+from include.presswatch.ooni import LATE_UPLOADS, ingest_ooni, with_since
+from include.presswatch.reports.draft_data import collect, ooni_blocking
+from include.presswatch.reports.markdown import render_markdown
+from include.presswatch.sources.registry_http import check_source_formats
+from include.presswatch.sources.registry_ooni import BadResult, read_result
+
+from .registry_fixtures import write_watchlist
+
+MARCH = dt.date(2024, 3, 1)
+LISTING = "/api/v1/measurements?probe_cc=KZ&test_name=web_connectivity&anomaly=true"
+
+
+class OoniApi:
+    """The measurements API on loopback. Responses per route (path and query without ``since``, which the
+    pipeline may add), served in order, the last one repeating; every request's full path is recorded."""
+
+    def __init__(self):
+        self.responses: dict[str, list[tuple[int, dict, bytes]]] = {}
+        self.requests: list[str] = []
+        self.base = ""
+
+    def page(self, route: str, results: list, next_route: str | None = None) -> tuple[int, dict, bytes]:
+        body = {"metadata": {"next_url": self.base + next_route if next_route else None, "count": -1},
+                "results": results}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    def serve(self, route: str, *responses) -> None:
+        self.responses[route_of(route)] = list(responses)
+
+    def source(self, route: str = LISTING, name: str = "ooni_kz") -> dict:
+        return {"name": name, "url": self.base + route, "format": "ooni"}
+
+    def since_of(self, request: str) -> str | None:
+        return dict(parse_qsl(urlsplit(request).query)).get("since")
+
+
+def route_of(path: str) -> str:
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "since"]
+    return parts.path + ("?" + urlencode(query) if query else "")
+
+
+@pytest.fixture
+def api():
+    state = OoniApi()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            state.requests.append(self.path)
+            queue = state.responses.get(route_of(self.path), [(404, {}, b"not found")])
+            status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield state
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def measurement(uid: str, url: str, *, anomaly: bool = True, confirmed: bool = False, failure: bool = False,
+                when: str = "2024-03-15T10:11:12Z", asn="AS9198", cc: str = "KZ", **extra) -> dict:
+    """One result as the listing gives it."""
+    return {"measurement_uid": uid, "input": url, "anomaly": anomaly, "confirmed": confirmed, "failure": failure,
+            "measurement_start_time": when, "probe_asn": asn, "probe_cc": cc, "test_name": "web_connectivity",
+            "scores": {"blocking_general": 1.0 if confirmed else 0.5}, "report_id": f"report-{uid}", **extra}
+
+
+def ingest(conn, api, inbox, tmp_path, sources=None, **options):
+    waits = options.pop("waits", [])
+    fast = {"backoff": 0.01, "timeout": (2.0, 2.0), "sleep": waits.append, **options}
+    return ingest_ooni(conn, sources or [api.source()], tmp_path / "fetched", inbox, **fast)
+
+
+def table(conn, name: str, order: str) -> list[tuple]:
+    return conn.execute(f"SELECT * FROM {name} ORDER BY {order}").fetchall()
+
+
+# -- fetching -------------------------------------------------------------------------------------------
+
+def test_pages_are_followed_after_a_429_and_every_measurement_is_loaded_once(conn, api, inbox, tmp_path):
+    second = LISTING + "&offset=2&limit=2"
+    api.serve(LISTING,
+              (429, {"Retry-After": "3"}, b'{"error": "quota"}'),
+              api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/"), measurement("m2", "https://vlast.kz/")],
+                       second))
+    # Offset pages shift when measurements arrive meanwhile: m2 is listed again on the next page.
+    api.serve(second, api.page(second, [measurement("m2", "https://vlast.kz/"), measurement("m3", "https://orda.kz/")]))
+    waits = []
+    outcome = ingest(conn, api, inbox, tmp_path, waits=waits)
+
+    [fetch] = outcome.fetches
+    assert waits == [3.0], "the 429's Retry-After is what was waited"
+    assert (fetch.status, fetch.pages, fetch.results_read, fetch.duplicates) == ("complete", 2, 4, 1)
+    assert fetch.counts == {"new": 3, "changed": 0, "unchanged": 0}
+    assert [uid for (uid,) in conn.execute("SELECT measurement_uid FROM core.ooni_measurement ORDER BY 1")] == [
+        "m1", "m2", "m3"]
+    assert [route_of(r) for r in api.requests] == [LISTING, LISTING, second]
+    (files,) = conn.execute("SELECT files FROM core.ooni_fetch WHERE fetch_id = %s", (fetch.fetch_id,)).fetchone()
+    assert [f["url"] for f in files] == [api.base + LISTING, api.base + second]
+    kept = [json.loads(open(f["path"], "rb").read())["results"] for f in files]
+    assert [r["measurement_uid"] for page in kept for r in page] == ["m1", "m2", "m2", "m3"]
+
+
+def test_a_page_that_fails_keeps_the_pages_before_it_as_a_partial_reading(conn, api, inbox, tmp_path):
+    second = LISTING + "&offset=1"
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")], second))
+    api.serve(second, (503, {}, b"down"))
+    outcome = ingest(conn, api, inbox, tmp_path, max_attempts=2)
+
+    [fetch] = outcome.fetches
+    assert fetch.status == "partial" and not outcome.all_failed
+    assert fetch.problems[0].startswith("page 2: ") and "gave up after 2 attempts (HTTP 503)" in fetch.problems[0]
+    assert conn.execute("SELECT measurement_uid, first_fetch_id FROM core.ooni_measurement").fetchall() == [
+        ("m1", fetch.fetch_id)]
+    assert conn.execute("SELECT status, problems FROM core.ooni_fetch").fetchall() == [("partial", fetch.problems)]
+
+
+def test_a_listing_that_cannot_be_read_at_all_fails_and_changes_nothing(conn, api, inbox, tmp_path):
+    api.serve(LISTING, (429, {"Retry-After": "1"}, b"daily quota spent"))
+    outcome = ingest(conn, api, inbox, tmp_path, max_attempts=2)
+
+    assert outcome.all_failed
+    assert conn.execute("SELECT status, pages, problems FROM core.ooni_fetch").fetchall() == [
+        ("failed", 0, [f"page 1: {api.base}{LISTING}: gave up after 2 attempts (HTTP 429)"])]
+    assert conn.execute("SELECT count(*) FROM core.ooni_measurement").fetchone() == (0,)
+
+
+def test_the_next_reading_asks_only_since_the_last_complete_one_less_late_uploads(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")]))
+    ingest(conn, api, inbox, tmp_path)
+    ingest(conn, api, inbox, tmp_path)
+    (completed,) = conn.execute("SELECT fetched_at FROM core.ooni_fetch ORDER BY fetch_id LIMIT 1").fetchone()
+
+    first, again = api.requests
+    assert api.since_of(first) is None, "the first reading takes the API's own window"
+    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    assert api.since_of(again) == expected
+    # A since= of the configured URL is the operator's: never replaced.
+    assert with_since(api.base + LISTING + "&since=2024-01-01", completed) == api.base + LISTING + "&since=2024-01-01"
+
+
+def test_without_an_ooni_source_nothing_is_requested(conn, api, inbox, tmp_path):
+    dump = {"name": "zi", "url": api.base + "/dump.csv", "format": "zi_csv"}
+    outcome = ingest(conn, api, inbox, tmp_path, sources=[dump])
+    assert outcome.fetches == [] and api.requests == []
+    assert conn.execute("SELECT count(*) FROM core.ooni_fetch").fetchone() == (0,)
+    with pytest.raises(ValueError, match="unknown format.*ooni_json: 'json'"):
+        check_source_formats([dump, {"name": "ooni_json", "url": "http://x", "format": "json"}])
+
+
+# -- reading --------------------------------------------------------------------------------------------
+
+def test_malformed_results_are_reported_with_every_reason_and_the_rest_load(conn, api, inbox, tmp_path):
+    results = [
+        measurement("good", "https://WWW.TobolInfo.KZ/news/1"),
+        {"input": "https://vlast.kz/", "anomaly": True, "confirmed": False},
+        measurement("flags", "https://vlast.kz/", anomaly="yes", asn="ASx"),
+        measurement("dns", "https://vlast.kz/", test_name="dns_consistency"),
+        measurement("nohost", "https://bad host.kz/"),
+        measurement("when", "https://vlast.kz/", when="15.03.2024"),
+        "not an object",
+        measurement("ip", "http://91.201.214.1:80/", asn=9198),  # an IP address: kept, never matched
+    ]
+    api.serve(LISTING, api.page(LISTING, results))
+    [fetch] = ingest(conn, api, inbox, tmp_path).fetches
+
+    assert fetch.status == "complete" and fetch.rejected == 6 and fetch.counts["new"] == 2
+    assert fetch.problems == [
+        "page 1, result 2: no measurement_uid; probe_cc is None, not a two-letter country code; "
+        "probe_asn is None, not an AS number; measurement_start_time is None, not a date and time",
+        "page 1, result 3 (flags): probe_asn is 'ASx', not an AS number; anomaly is 'yes', not true or false",
+        "page 1, result 4 (dns): test_name is 'dns_consistency', not web_connectivity",
+        "page 1, result 5 (nohost): input 'https://bad host.kz/': 'bad host.kz' is not a host name",
+        "page 1, result 6 (when): measurement_start_time '15.03.2024' is not a date and time",
+        "page 1, result 7: not a JSON object but str",
+    ]
+    assert conn.execute("SELECT rejected_count, problems FROM core.ooni_fetch").fetchone() == (6, fetch.problems)
+    assert conn.execute(
+        """SELECT measurement_uid, host, probe_asn, measurement_start_time, scores->>'blocking_general'
+           FROM core.ooni_measurement ORDER BY 1""").fetchall() == [
+        ("good", "tobolinfo.kz", 9198, dt.datetime(2024, 3, 15, 10, 11, 12, tzinfo=dt.timezone.utc), "0.5"),
+        ("ip", None, 9198, dt.datetime(2024, 3, 15, 10, 11, 12, tzinfo=dt.timezone.utc), "0.5"),
+    ]
+
+
+def test_the_reader_takes_both_forms_the_api_uses():
+    listing = read_result(measurement("a", "http://ақжайық.қаз/", asn="AS21299", when="2024-03-15T10:11:12Z"))
+    raw = read_result(dict(measurement("a", "http://xn--80aarn4g9ve.xn--80ao21a/", asn=21299,
+                                       when="2024-03-15 10:11:12"), scores='{"blocking_general": 0.5}'))
+    assert listing.host == raw.host == "xn--80aarn4g9ve.xn--80ao21a"
+    assert listing.host_unicode == "ақжайық.қаз"
+    assert listing.probe_asn == raw.probe_asn == 21299
+    assert listing.measurement_start_time == raw.measurement_start_time
+    with pytest.raises(BadResult, match="probe_cc is 'Kazakhstan'"):
+        read_result(measurement("b", "https://vlast.kz/", cc="Kazakhstan"))
+
+
+# -- loading --------------------------------------------------------------------------------------------
+
+def test_reading_the_same_pages_again_leaves_the_same_tables(conn, api, inbox, tmp_path):
+    route = LISTING + "&since=2024-03-01T00:00:00"
+    second = route + "&offset=2"
+    api.serve(route, api.page(route, [measurement("m1", "https://tobolinfo.kz/", confirmed=True),
+                                      measurement("m2", "https://rus.azattyq.org/a/1")], second))
+    api.serve(second, api.page(second, [measurement("m3", "https://nottobolinfo.kz/")]))
+    sources = [api.source(route)]
+    first = ingest(conn, api, inbox, tmp_path, sources=sources)
+    before = (table(conn, "core.ooni_measurement", "measurement_uid"),
+              table(conn, "core.ooni_host_match", "host, outlet_id"))
+    again = ingest(conn, api, inbox, tmp_path, sources=sources)
+    after = (table(conn, "core.ooni_measurement", "measurement_uid"),
+             table(conn, "core.ooni_host_match", "host, outlet_id"))
+
+    assert first.fetches[0].counts == {"new": 3, "changed": 0, "unchanged": 0}
+    assert again.fetches[0].counts == {"new": 0, "changed": 0, "unchanged": 3}
+    assert len(before[0]) == 3 and len(before[1]) == 2
+    assert after == before, "a second reading of the same pages rewrote rows"
+    assert conn.execute("SELECT count(*) FROM core.ooni_fetch").fetchone() == (2,), "each reading is recorded"
+
+
+def test_a_rescored_measurement_is_updated_in_place(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/"),
+                                          measurement("m2", "https://vlast.kz/")]))
+    first = ingest(conn, api, inbox, tmp_path).fetches[0]
+    # OONI later confirms m1 (a block page fingerprint was added); m2 is listed as before.
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/", confirmed=True),
+                                          measurement("m2", "https://vlast.kz/")]))
+    second = ingest(conn, api, inbox, tmp_path).fetches[0]
+
+    assert second.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    rows = conn.execute("""SELECT measurement_uid, outcome, first_fetch_id, changed_fetch_id, loaded_at < changed_at
+                           FROM core.ooni_measurement ORDER BY 1""").fetchall()
+    assert rows == [("m1", "confirmed", first.fetch_id, second.fetch_id, True),
+                    ("m2", "anomaly", first.fetch_id, first.fetch_id, False)]
+
+
+# -- matching -------------------------------------------------------------------------------------------
+
+def test_watchlist_outlets_are_matched_and_look_alikes_are_not(conn, api, inbox, tmp_path):
+    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media")])
+    api.serve(LISTING, api.page(LISTING, [
+        measurement("exact", "https://WWW.TOBOLINFO.KZ/news/1"),
+        measurement("sub", "https://rus.azattyq.org/a/32870000.html"),
+        measurement("idn", "http://ақжайық.қаз/"),
+        measurement("wild", "https://city.orda-media.kz/"),
+        # look-alikes: none may match
+        measurement("prefix", "https://nottobolinfo.kz/"),
+        measurement("suffix", "https://tobolinfo.kz.evil.com/tobolinfo.kz"),
+        measurement("dash", "https://tobolinfo-kz.ru/"),
+        measurement("path", "http://vlastkz.org/vlast.kz"),
+        measurement("ip", "http://91.201.214.1/tobolinfo.kz"),
+    ]))
+    outcome = ingest(conn, api, inbox, tmp_path)
+
+    assert set(conn.execute(
+        "SELECT host, outlet_id, outlet_domain, match_kind FROM core.ooni_host_match").fetchall()) == {
+        ("tobolinfo.kz", "tobolinfo", "tobolinfo.kz", "exact"),
+        ("rus.azattyq.org", "azattyq", "azattyq.org", "subdomain"),
+        ("xn--80aarn4g9ve.xn--80ao21a", "ak_zhayik", "xn--80aarn4g9ve.xn--80ao21a", "exact"),
+        ("city.orda-media.kz", "wl:orda-media.kz", "orda-media.kz", "watchlist_wildcard"),
+    }
+    assert outcome.matching == {"hosts": 8, "matches": 4}
+    assert set(conn.execute("SELECT measurement_uid, outlet, host FROM core.ooni_outlet_measurement").fetchall()) == {
+        ("exact", "TobolInfo", "tobolinfo.kz"), ("sub", "Radio Azattyq (Azattyk)", "rus.azattyq.org"),
+        ("idn", "Ak Zhayik", "ақжайық.қаз"), ("wild", "Orda Media", "city.orda-media.kz")}
+    # The look-alikes stay in the warehouse as measurements: evidence about other sites, not about outlets.
+    assert conn.execute("SELECT count(*) FROM core.ooni_measurement").fetchone() == (9,)
+
+
+def test_matches_follow_the_watchlist(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("wild", "https://city.orda-media.kz/")]))
+    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media")])
+    ingest(conn, api, inbox, tmp_path)
+    assert conn.execute("SELECT outlet_id FROM core.ooni_host_match").fetchall() == [("wl:orda-media.kz",)]
+    (inbox / "watchlist.csv").unlink()
+    ingest(conn, api, inbox, tmp_path)
+    assert conn.execute("SELECT count(*) FROM core.ooni_host_match").fetchone() == (0,)
+
+
+# -- what analysts and editors see ----------------------------------------------------------------------
+
+def outcomes_of_march(api) -> None:
+    api.serve(LISTING, api.page(LISTING, [
+        measurement("c1", "https://tobolinfo.kz/", confirmed=True, when="2024-03-05T06:00:00Z", asn="AS9198"),
+        measurement("c2", "https://www.tobolinfo.kz/x", confirmed=True, when="2024-03-20T06:00:00Z", asn="AS21299"),
+        measurement("a1", "https://vlast.kz/", when="2024-03-10T06:00:00Z"),
+        measurement("f1", "https://vlast.kz/", anomaly=True, failure=True, when="2024-03-10T07:00:00Z"),
+        measurement("ok", "https://vlast.kz/", anomaly=False, when="2024-03-10T08:00:00Z"),
+        # 20:00 UTC on March 31 is April 1 in Almaty: April's, not March's.
+        measurement("c3", "https://vlast.kz/", confirmed=True, when="2024-03-31T20:00:00Z"),
+        # Confirmed, but not a monitored outlet.
+        measurement("c4", "https://example.org/", confirmed=True, when="2024-03-12T06:00:00Z"),
+    ]))
+
+
+def test_confirmed_blocking_is_told_apart_from_an_anomaly_only(conn, api, inbox, tmp_path):
+    outcomes_of_march(api)
+    outcome = ingest(conn, api, inbox, tmp_path)
+
+    assert dict(conn.execute("SELECT measurement_uid, outcome FROM core.ooni_measurement").fetchall()) == {
+        "c1": "confirmed", "c2": "confirmed", "a1": "anomaly", "f1": "failure", "ok": "ok", "c3": "confirmed",
+        "c4": "confirmed"}
+    assert outcome.confirmed_outlet_measurements == 3
+    march = ooni_blocking(conn, MARCH)
+    assert march == {"anomaly_only": 1, "confirmed": [
+        {"outlet": "TobolInfo", "host": "tobolinfo.kz", "probe_cc": "KZ", "networks": "AS9198, AS21299",
+         "measurements": 2, "first_day": dt.date(2024, 3, 5), "last_day": dt.date(2024, 3, 20)}]}
+    april = ooni_blocking(conn, dt.date(2024, 4, 1))
+    assert [(r["outlet"], r["first_day"]) for r in april["confirmed"]] == [("Vlast.kz", dt.date(2024, 4, 1))]
+    assert ooni_blocking(conn, dt.date(2024, 2, 1)) == {"confirmed": [], "anomaly_only": 0}
+
+
+def month_drafts(conn, tmp_path) -> dict[str, str]:
+    monthly.stage(conn, MARCH, "ooni-draft")
+    data = collect(conn, MARCH, "ooni-draft")
+    monthly.discard(conn, MARCH, "ooni-draft", tmp_path / "scratch")
+    charts = {"groups": "groups.png", "regions": "regions.png"}
+    return {language: render_markdown(data, language, charts=charts) for language in ("en", "ru")}
+
+
+def test_the_draft_lists_confirmed_blocking_of_outlets_in_both_languages(conn, api, inbox, tmp_path):
+    outcomes_of_march(api)
+    ingest(conn, api, inbox, tmp_path)
+    drafts = month_drafts(conn, tmp_path)
+
+    en, ru = drafts["en"], drafts["ru"]
+    assert "OONI Probe measurements confirmed blocking of these monitored outlets in March 2024" in en
+    assert "| TobolInfo (tobolinfo.kz) | KZ | AS9198, AS21299 | 2 | March 5 – March 20 |" in en
+    assert "Besides these, 1 measurement of monitored outlets in March 2024 showed an anomaly only" in en
+    assert "Измерения OONI Probe подтвердили блокировку этих отслеживаемых СМИ в марте 2024 года" in ru
+    assert "| TobolInfo (tobolinfo.kz) | KZ | AS9198, AS21299 | 2 | 5 марта – 20 марта |" in ru
+    assert "в марте 2024 года: 1 измерение отслеживаемых СМИ" in ru
+    for text in (en, ru):
+        assert "vlast.kz" not in text and "example.org" not in text, "April's and unmonitored sites are not March's"
+
+
+def test_the_draft_says_nothing_of_ooni_without_confirmed_blocking(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("a1", "https://tobolinfo.kz/", when="2024-03-10T06:00:00Z")]))
+    ingest(conn, api, inbox, tmp_path)
+    drafts = month_drafts(conn, tmp_path)
+    assert "OONI" not in drafts["en"] and "OONI" not in drafts["ru"]
