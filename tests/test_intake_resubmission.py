@@ -217,3 +217,108 @@ def test_a_duplicate_mark_that_names_no_known_report_is_quarantined_and_changes_
     assert "needs the id of the report this one duplicates" in messages[4]
     assert counted(conn) == 2, "both reports still count"
     assert unaccounted_rows(conn) == []
+
+
+def rows_of(conn, inbox_path):
+    """Where each row of a file's current version is: its core and quarantine rows with their content, and the
+    problems of each quarantined row."""
+    file_id = "(SELECT file_id FROM raw.file WHERE inbox_path = %(path)s AND status = 'loaded')"
+    return (
+        conn.execute(f"""SELECT report_key, sheet, row_number, external_id, summary, region_code, content_hash
+                         FROM core.report WHERE file_id = {file_id} ORDER BY row_number""",
+                     {"path": inbox_path}).fetchall(),
+        conn.execute(f"""SELECT q.quarantine_row_id, q.row_number, q.external_id, q.message, q.payload,
+                                array_agg((p.column_name, p.field, p.value, p.reason)::text ORDER BY p.reason)
+                         FROM quarantine.row q JOIN quarantine.row_problem p USING (quarantine_row_id)
+                         WHERE q.file_id = {file_id} GROUP BY q.quarantine_row_id ORDER BY q.row_number""",
+                     {"path": inbox_path}).fetchall(),
+    )
+
+
+def test_when_a_correction_is_replaced_without_an_id_the_row_it_withdrew_comes_back(conn, inbox, tmp_path):
+    folder = inbox / "correspondents" / "2024-03"
+    storage = tmp_path / "storage"
+    write_xlsx(folder / "aktobe.xlsx", [
+        report(report_id="A-1"), report(report_id="A-2", region="Нарния", summary="Второе"),
+        report(report_id="A-3", summary="Третье"),
+    ], headers=HEADERS)
+    ingest_inbox(conn, inbox, TODAY, storage=storage)
+    conn.commit()
+    original = rows_of(conn, "2024-03/aktobe.xlsx")
+    assert (len(original[0]), len(original[1])) == (2, 1)
+
+    write_xlsx(folder / "aktobe_fixed.xlsx", [
+        report(report_id="A-1", summary="Первое, уточнено"),
+        report(report_id="A-2", region="Актюбинская область", summary="Второе, исправлено"),
+    ], headers=HEADERS)
+    assert ingest_inbox(conn, inbox, TODAY, storage=storage)[1].rows_replaced == 2
+    conn.commit()
+    assert rows_of(conn, "2024-03/aktobe.xlsx") == ([original[0][1]], [])
+
+    # The correspondent takes A-2 back out of the corrections file: A-2 is what aktobe.xlsx says again.
+    write_xlsx(folder / "aktobe_fixed.xlsx", [report(report_id="A-1", summary="Первое, уточнено ещё раз")],
+               headers=HEADERS)
+    outcome = ingest_inbox(conn, inbox, TODAY, storage=storage)[1]
+    conn.commit()
+
+    assert (outcome.rows_loaded, outcome.rows_replaced, outcome.rows_restored) == (1, 0, 1)
+    core, quarantined = rows_of(conn, "2024-03/aktobe.xlsx")
+    assert core == [original[0][1]], "A-1 stays corrected: the new version still carries it"
+    assert quarantined == original[1], "A-2 is back in quarantine with its problems, as it was"
+    reports = dict(conn.execute("SELECT external_id, summary FROM core.report").fetchall())
+    assert reports == {"A-1": "Первое, уточнено ещё раз", "A-3": "Третье"}
+    assert conn.execute("SELECT external_id, was FROM raw.row_restoration").fetchall() == [("A-2", "quarantine")]
+    assert conn.execute("SELECT external_id FROM raw.row_replacement").fetchall() == [("A-1",)]
+    counters = "SELECT rows_read, rows_loaded, rows_quarantined FROM raw.file WHERE inbox_path = %s AND status = 'loaded'"
+    assert conn.execute(counters, ("2024-03/aktobe.xlsx",)).fetchone() == (3, 1, 1)
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+    text = (storage / "intake" / "2024-03" / "aktobe.xlsx.txt").read_text(encoding="utf-8")
+    assert "read 3 rows, loaded 1, quarantined 1" in text
+    assert "1 row(s) back since 2024-03/aktobe_fixed.xlsx replaced the version" in text
+    assert "Нарния" in text, "the released row is rejected again, and the report says why"
+
+    before = snapshot(conn) | {"restored": conn.execute("SELECT * FROM raw.row_restoration").fetchall()}
+    assert {o.status for o in ingest(conn, inbox).values()} == {"unchanged"}
+    assert snapshot(conn) | {"restored": conn.execute("SELECT * FROM raw.row_restoration").fetchall()} == before
+
+
+def test_a_correction_replaced_by_an_unreadable_file_gives_back_every_row_it_withdrew(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "atyrau.xlsx", [report(report_id="T-1"), report(report_id="T-2", summary="Второе")],
+               headers=HEADERS)
+    ingest(conn, inbox)
+    original, count = rows_of(conn, "2024-03/atyrau.xlsx"), counted(conn)
+    write_xlsx(folder / "atyrau_fixed.xlsx", [
+        report(report_id="T-1", summary="Первое, исправлено"), report(report_id="T-2", summary="Второе, исправлено"),
+    ], headers=HEADERS)
+    ingest(conn, inbox)
+    assert rows_of(conn, "2024-03/atyrau.xlsx") == ([], [])
+
+    (folder / "atyrau_fixed.xlsx").write_bytes(b"this is not a spreadsheet")
+    outcome = ingest(conn, inbox)["2024-03/atyrau_fixed.xlsx"]
+
+    assert (outcome.status, outcome.rows_restored) == ("quarantined", 2)
+    assert rows_of(conn, "2024-03/atyrau.xlsx") == original, "the same rows, keys and content hashes as before"
+    assert counted(conn) == count
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+
+
+def test_undoing_a_chain_of_corrections_gives_the_id_to_the_latest_file_still_current(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    for name, summary in (("a.xlsx", "Из первого файла"), ("b.xlsx", "Из второго файла"), ("c.xlsx", "Из третьего файла")):
+        write_xlsx(folder / name, [report(report_id="7", summary=summary)], headers=HEADERS)
+        ingest(conn, inbox)
+    summaries = "SELECT summary FROM core.report WHERE external_id = '7'"
+    assert conn.execute(summaries).fetchall() == [("Из третьего файла",)]
+
+    write_xlsx(folder / "b.xlsx", [report(report_id="8", summary="Другое сообщение")], headers=HEADERS)
+    assert ingest(conn, inbox)["2024-03/b.xlsx"].rows_restored == 0
+    assert conn.execute(summaries).fetchall() == [("Из третьего файла",)], "c.xlsx still carries id 7"
+
+    write_xlsx(folder / "c.xlsx", [report(report_id="9", summary="Ещё одно сообщение")], headers=HEADERS)
+    assert ingest(conn, inbox)["2024-03/c.xlsx"].rows_restored == 1
+    assert conn.execute(summaries).fetchall() == [("Из первого файла",)], "b.xlsx's 7 was withdrawn; a.xlsx's comes back"
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []

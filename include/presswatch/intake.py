@@ -53,6 +53,7 @@ class FileOutcome:
     reason: str | None = None
     file_id: int | None = None
     rows_replaced: int = 0  # rows of earlier files withdrawn because this file carries their report ids
+    rows_restored: int = 0  # rows of other files back because the version this one replaced had withdrawn them
     report_path: str | None = None  # the readable intake report, when written
     problems: list[str] = field(default_factory=list)  # one line per column or file-level problem
 
@@ -70,6 +71,9 @@ class FileOutcome:
                 shown = self.problems[:MAX_PROBLEM_LINES]
                 more = len(self.problems) - len(shown)
                 text += "; rejected: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        if self.rows_restored:
+            text += (f"; {self.rows_restored} rows of other files are back, withdrawn by the version this file "
+                     f"replaced")
         if self.report_path:
             text += f" (intake report: {self.report_path})"
         return text
@@ -126,10 +130,12 @@ def _write_report(conn, storage: Path | None, outcome: FileOutcome, today: dt.da
     outcome.problems = intake_report.summary_by_column(lines)
 
 
-def _rewrite_corrected_reports(conn: psycopg.Connection, storage: Path, replaced: list[tuple], corrected_by: str) -> None:
-    """Write again the intake report of each earlier file a correction took rows from: its counts changed, and
-    a row it had in quarantine may be released."""
-    for inbox_path in sorted({path for _, path, _, _ in replaced}):
+def _rewrite_affected_reports(conn: psycopg.Connection, storage: Path, result: load_reports.LoadResult,
+                              changed_by: str) -> None:
+    """Write again the intake report of each other file whose rows a load withdrew (a correction by report id:
+    its counts changed, a row it had in quarantine may be released) or put back (the correction was replaced)."""
+    back = {path for _, path, _, _ in result.restored}
+    for inbox_path in sorted({path for _, path, _, _ in result.replaced} | back):
         current = conn.execute(
             """SELECT f.file_id, f.rows_read, f.rows_loaded, f.rows_quarantined, (f.loaded_at AT TIME ZONE %s)::date,
                       (SELECT count(*) FROM raw.row_replacement r WHERE r.file_id = f.file_id)
@@ -140,10 +146,17 @@ def _rewrite_corrected_reports(conn: psycopg.Connection, storage: Path, replaced
             continue
         file_id, rows_read, rows_loaded, rows_quarantined, loaded_on, withdrawn = current
         outcome = FileOutcome(inbox_path, "loaded", rows_read, rows_loaded, rows_quarantined, file_id=file_id)
-        header = [outcome.describe(),
-                  f"{withdrawn} row(s) replaced since by rows with the same report id in later files (last: {corrected_by})"]
+        header = [outcome.describe()]
+        if inbox_path in back:
+            restored = sum(path == inbox_path for _, path, _, _ in result.restored)
+            header.append(f"{restored} row(s) back since {changed_by} replaced the version of a file that had "
+                          f"withdrawn them by report id")
+        if withdrawn:
+            header.append(f"{withdrawn} row(s) replaced since by rows with the same report id in later files "
+                          f"(last: {changed_by})" if inbox_path not in back else
+                          f"{withdrawn} row(s) still replaced by rows with the same report id in later files")
         path, _ = intake_report.write_report(conn, storage, inbox_path, file_id, header, loaded_on)
-        log.info("%s: intake report written again after a correction: %s", inbox_path, path)
+        log.info("%s: intake report written again after %s changed its rows: %s", inbox_path, changed_by, path)
 
 
 @dataclass
@@ -218,9 +231,12 @@ def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
     if twin is not None:
         return FileOutcome(prepared.inbox_path, "unchanged", reason=f"identical to {twin}, already loaded")
     if prepared.reason is not None:
-        file_id = load_reports.quarantine_file(conn, version, prepared.reason)
-        outcome = FileOutcome(prepared.inbox_path, "quarantined", reason=prepared.reason, file_id=file_id)
+        result = load_reports.quarantine_file(conn, version, prepared.reason)
+        outcome = FileOutcome(prepared.inbox_path, "quarantined", reason=prepared.reason, file_id=result.file_id,
+                              rows_restored=len(result.restored))
         _write_report(conn, storage, outcome, today)
+        if storage is not None and result.restored:
+            _rewrite_affected_reports(conn, storage, result, prepared.inbox_path)
         return outcome
     return prepared.read
 
@@ -322,11 +338,11 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
     result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown, read.values)
     outcome = FileOutcome(
         read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems), len(problems),
-        file_id=result.file_id, rows_replaced=len(result.replaced),
+        file_id=result.file_id, rows_replaced=len(result.replaced), rows_restored=len(result.restored),
     )
     _write_report(conn, storage, outcome, today)
-    if storage is not None and result.replaced:
-        _rewrite_corrected_reports(conn, storage, result.replaced, read.inbox_path)
+    if storage is not None and (result.replaced or result.restored):
+        _rewrite_affected_reports(conn, storage, result, read.inbox_path)
     return outcome
 
 
@@ -459,4 +475,5 @@ def summarize_outcomes(outcomes: list[dict]) -> dict:
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
         "rows_quarantined": sum(o["rows_quarantined"] for o in outcomes),
         "rows_replaced": sum(o.get("rows_replaced", 0) for o in outcomes),
+        "rows_restored": sum(o.get("rows_restored", 0) for o in outcomes),
     }

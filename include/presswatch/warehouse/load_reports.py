@@ -66,6 +66,7 @@ class LoadResult:
     file_id: int
     superseded_file_id: int | None = None
     replaced: list[tuple[str, str, int, str]] = field(default_factory=list)  # (was, inbox_path, row, report id)
+    restored: list[tuple[str, str, int, str]] = field(default_factory=list)  # withdrawn rows that came back
 
 
 def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
@@ -95,7 +96,12 @@ def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **
     return file_id
 
 
-def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file_id: int) -> int | None:
+def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file_id: int,
+                        keep_ids: list[str] = ()) -> tuple[int | None, list[tuple[str, str, int, str]]]:
+    """Withdraw the current version of this path; returns its file id and the rows of other files it had withdrawn
+    that came back (see _restore_withdrawn). ``keep_ids``: the report ids the new version carries, which would
+    withdraw those rows again at once."""
+    restored = []
     previous = conn.execute(
         """SELECT file_id FROM raw.file
            WHERE source_kind = %s AND inbox_path = %s AND status <> 'superseded' AND file_id <> %s""",
@@ -110,7 +116,84 @@ def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file
             (new_file_id, file_id),
         )
         log.info("%s: version %d superseded by %d", version.inbox_path, file_id, new_file_id)
-    return previous[0][0] if previous else None
+        restored += _restore_withdrawn(conn, version, file_id, new_file_id, keep_ids)
+    return (previous[0][0] if previous else None), restored
+
+
+_REPORT_RESTORE_COLUMNS = ("report_key", *REPORT_COLUMNS)
+_QUARANTINE_RESTORE_COLUMNS = ("quarantine_row_id", "file_id", "inbox_path", "sheet", "row_number", "message", "payload",
+                               "external_id")
+
+
+def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, superseded_file_id: int, new_file_id: int,
+                       keep_ids: list[str]) -> list[tuple[str, str, int, str]]:
+    """Put back rows that a correction by report id had withdrawn, now that the correcting version is gone.
+
+    For each report id the superseded version had taken from other files, the rows withdrawn by versions that
+    are no longer current come back to their files (still current, same submission month), unless a current
+    row of the month carries the id: that row is the latest word on the report. Following every withdrawal
+    of the id, not only this version's, undoes a chain of corrections whose later links were replaced first.
+    Returns (was, inbox_path, row_number, report id) of each row put back.
+    """
+    columns = sql.SQL(", ").join(map(sql.Identifier, _REPORT_RESTORE_COLUMNS))
+    quarantine_columns = sql.SQL(", ").join(map(sql.Identifier, _QUARANTINE_RESTORE_COLUMNS))
+    restored = conn.execute(sql.SQL(
+        """WITH candidate AS (
+               SELECT DISTINCT external_id FROM raw.row_replacement
+               WHERE replaced_by_file_id = %(superseded)s AND external_id <> ALL(%(keep)s::text[])),
+           held AS (
+               SELECT c.external_id FROM core.report c JOIN raw.file f ON f.file_id = c.file_id
+               WHERE c.external_id IN (SELECT external_id FROM candidate) AND f.source_kind = %(kind)s
+                 AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s
+               UNION
+               SELECT q.external_id FROM quarantine.row q JOIN raw.file f ON f.file_id = q.file_id
+               WHERE q.external_id IN (SELECT external_id FROM candidate) AND f.source_kind = %(kind)s
+                 AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s),
+           back AS (
+               DELETE FROM raw.row_replacement h USING raw.file origin, raw.file corrector
+               WHERE h.external_id IN (SELECT external_id FROM candidate)
+                 AND h.external_id NOT IN (SELECT external_id FROM held)
+                 AND h.content IS NOT NULL
+                 AND origin.file_id = h.file_id AND origin.source_kind = %(kind)s AND origin.status = 'loaded'
+                 AND origin.submission_month IS NOT DISTINCT FROM %(month)s
+                 AND corrector.file_id = h.replaced_by_file_id AND corrector.status <> 'loaded'
+               RETURNING h.*, origin.inbox_path),
+           to_core AS (
+               INSERT INTO core.report ({columns}, loaded_at)
+               SELECT r.*, now() FROM back,
+                   LATERAL (SELECT {columns} FROM jsonb_populate_record(NULL::core.report, back.content)) r
+               WHERE back.was = 'core'),
+           to_quarantine AS (
+               INSERT INTO quarantine.row ({quarantine_columns}, quarantined_at)
+               SELECT r.*, now() FROM back,
+                   LATERAL (SELECT {quarantine_columns} FROM jsonb_populate_record(NULL::quarantine.row, back.content)) r
+               WHERE back.was = 'quarantine'),
+           problems AS (
+               INSERT INTO quarantine.row_problem (quarantine_row_id, column_name, field, value, reason)
+               SELECT p.quarantine_row_id, p.column_name, p.field, p.value, p.reason FROM back,
+                   LATERAL jsonb_populate_recordset(NULL::quarantine.row_problem, back.content -> 'problems') p
+               WHERE back.was = 'quarantine'),
+           history AS (
+               INSERT INTO raw.row_restoration (file_id, sheet, row_number, external_id, was, replaced_by_file_id,
+                                                replaced_at, restored_by_file_id)
+               SELECT file_id, sheet, row_number, external_id, was, replaced_by_file_id, replaced_at, %(new)s
+               FROM back),
+           recounted AS (
+               UPDATE raw.file f
+               SET rows_loaded = f.rows_loaded + n.core, rows_quarantined = f.rows_quarantined + n.quarantine
+               FROM (SELECT file_id, count(*) FILTER (WHERE was = 'core') AS core,
+                            count(*) FILTER (WHERE was = 'quarantine') AS quarantine
+                     FROM back GROUP BY file_id) n
+               WHERE f.file_id = n.file_id)
+           SELECT was, inbox_path, row_number, external_id FROM back ORDER BY was, inbox_path, sheet, row_number"""
+    ).format(columns=columns, quarantine_columns=quarantine_columns),
+        {"superseded": superseded_file_id, "keep": list(keep_ids), "kind": SOURCE_KIND,
+         "month": version.submission_month, "new": new_file_id},
+    ).fetchall()
+    for was, path, row_number, report_id in restored:
+        log.info("%s: report id %s of row %d of %s is back (%s): the correction that withdrew it is gone",
+                 version.inbox_path, report_id, row_number, path, was)
+    return [tuple(r) for r in restored]
 
 
 def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> str | None:
@@ -154,19 +237,23 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
                WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND c.file_id <> %(file_id)s
                  AND c.external_id IN (SELECT unnest(%(ids)s::text[]))
-               RETURNING c.file_id, c.sheet, c.row_number, c.external_id, NULL::text AS message, f.inbox_path),
+               RETURNING c.file_id, c.sheet, c.row_number, c.external_id, NULL::text AS message, f.inbox_path,
+                         to_jsonb(c) AS content),
            from_quarantine AS (
                DELETE FROM quarantine.row q USING raw.file f
                WHERE f.file_id = q.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
                  AND f.submission_month IS NOT DISTINCT FROM %(month)s AND q.file_id <> %(file_id)s
                  AND q.external_id IN (SELECT unnest(%(ids)s::text[]))
-               RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, f.inbox_path),
+               RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, f.inbox_path,
+                         to_jsonb(q) || jsonb_build_object('problems', (
+                             SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]') FROM quarantine.row_problem p
+                             WHERE p.quarantine_row_id = q.quarantine_row_id)) AS content),
            gone AS (
                SELECT 'core' AS was, * FROM from_core UNION ALL SELECT 'quarantine', * FROM from_quarantine),
            history AS (
                INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message,
-                                                replaced_by_file_id)
-               SELECT file_id, sheet, row_number, external_id, was, message, %(file_id)s FROM gone),
+                                                replaced_by_file_id, content)
+               SELECT file_id, sheet, row_number, external_id, was, message, %(file_id)s, content FROM gone),
            recounted AS (
                UPDATE raw.file f
                SET rows_loaded = f.rows_loaded - n.core, rows_quarantined = f.rows_quarantined - n.quarantine
@@ -198,17 +285,19 @@ def current_reports_by_id(conn: psycopg.Connection, version: FileVersion, report
     return {row[0]: tuple(row) for row in rows}  # external_id leads RECORD_FIELDS; the latest report wins
 
 
-def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str) -> int:
-    """Record a file that could not be read at all, with its reason."""
+def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str) -> LoadResult:
+    """Record a file that could not be read at all, with its reason. It replaces the path's current version,
+    whose corrections by report id are undone."""
     with conn.transaction():
         _lock_path(conn, version)
         file_id = _insert_file(conn, version, "quarantined")
-        _supersede_previous(conn, version, file_id)
+        superseded, restored = _supersede_previous(conn, version, file_id)
+        result = LoadResult(file_id, superseded, restored=restored)
         conn.execute(
             "INSERT INTO quarantine.file (file_id, inbox_path, reason) VALUES (%s, %s, %s)",
             (file_id, version.inbox_path, reason),
         )
-    return file_id
+    return result
 
 
 def load_file(
@@ -232,12 +321,13 @@ def load_file(
             conn, version, "loaded", rows_read=len(rows), rows_loaded=len(accepted),
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
         )
-        result = LoadResult(file_id, _supersede_previous(conn, version, file_id))
         # A duplicate mark that could not be applied leaves the report it names as it was.
         report_ids = sorted({
             r.record["external_id"] for i, r in enumerate(rows)
             if r.record.get("external_id") and not (r.duplicate_mark and i in problems)
         })
+        superseded, restored = _supersede_previous(conn, version, file_id, report_ids)
+        result = LoadResult(file_id, superseded, restored=restored)
         result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
