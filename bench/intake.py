@@ -183,7 +183,8 @@ def naive_peer(paths: list[Path], url: str) -> tuple[float, int]:
             for sheet in book.worksheets:
                 values = [[None if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
                 if values:
-                    frames.append(pd.DataFrame(values))
+                    width = max(map(len, values))
+                    frames.append(pd.DataFrame([row + [None] * (width - len(row)) for row in values]))
             book.close()
         else:
             # openpyxl reads neither; pandas' calamine engine does (no odfpy or xlrd here), which favours the peer.
