@@ -76,6 +76,12 @@ def write_ods(path: Path, sheets: dict[str, list[list]], encrypted: bool = False
         + "</table:table>"
         for name, grid in sheets.items()
     )
+    return write_ods_content(path, tables, encrypted)
+
+
+def write_ods_content(path: Path, tables: str, encrypted: bool = False) -> Path:
+    """An OpenDocument spreadsheet around the tables' XML as given (a zip of XML); ``encrypted`` marks
+    content.xml as encrypted in the manifest, as a password-protected file does."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -1,8 +1,14 @@
-"""Writers of register fixtures for the registry tests: z-i CSV dumps in windows-1251, XML dumps."""
+"""Writers of register fixtures for the registry tests: z-i CSV dumps in windows-1251, XML dumps; a loopback
+HTTP server for the feeds."""
 
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable, Iterator
 
 from include.presswatch.sources.registry_watchlist import INBOX_WATCHLIST
 
@@ -34,3 +40,36 @@ def write_watchlist(inbox: Path, rows: list[tuple[str, str]]) -> None:
     lines = ["url,category_code,category_description,date_added,source,notes"]
     lines += [f"{url},NEWS,News Media,2024-01-01,test,{notes}" for url, notes in rows]
     (inbox / INBOX_WATCHLIST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# What a loopback server answers to a GET: the request path and headers → (status, headers, body, delay in seconds).
+Responder = Callable[[str, dict], tuple[int, dict, bytes, float]]
+
+
+@contextmanager
+def loopback_server(respond: Responder) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering GETs with ``respond``; yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            status, headers, body, delay = respond(self.path, dict(self.headers))
+            if delay:
+                time.sleep(delay)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

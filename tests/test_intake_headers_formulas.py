@@ -12,6 +12,7 @@ from include.presswatch.intake import ingest_file, ingest_inbox
 from include.presswatch.sources.formulas import _CHUNK_BYTES as FORMULA_SCAN_CHUNK_BYTES
 from include.presswatch.sources.workbooks import formula_without_value, read_workbook
 from tests.test_intake_bad_inputs import unaccounted_rows
+from tests.bad_inputs import write_ods_content
 from tests.workbooks import RU_HEADERS, report, write_csv, write_xlsx
 
 TODAY = dt.date(2024, 4, 10)
@@ -314,6 +315,16 @@ def test_formulas_in_rows_left_empty_are_no_problem(tmp_path):
     assert [(row.row_number, row.unreadable_cells) for row in sheet.rows] == [(2, ())]
 
 
+def assert_only_the_formula_row_is_quarantined(conn, outcome) -> None:
+    """Row 3 of three, whose Описание holds =B2&C2 without a value, is quarantined saying so; the others load."""
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1), outcome.describe()
+    assert unaccounted_rows(conn) == []
+    (row_number, message), = conn.execute("SELECT row_number, message FROM quarantine.row").fetchall()
+    assert row_number == 3
+    assert message.startswith("sheet Отчёт, row 3, column Описание: the cell holds the formula =B2&C2 but no saved value")
+    assert "open the file in a spreadsheet program and save it again" in message
+
+
 def test_a_formula_without_a_saved_value_quarantines_its_row_and_the_rest_loads(conn, inbox):
     write_xlsx(inbox / "correspondents" / "2024-03" / "scripted.xlsx", [
         report(), report(summary="=B2&C2"), report(summary="Третье сообщение"),
@@ -321,12 +332,7 @@ def test_a_formula_without_a_saved_value_quarantines_its_row_and_the_rest_loads(
 
     outcome = ingest_file(conn, inbox, "2024-03/scripted.xlsx", TODAY)
 
-    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1), outcome.describe()
-    assert unaccounted_rows(conn) == []
-    (row_number, message), = conn.execute("SELECT row_number, message FROM quarantine.row").fetchall()
-    assert row_number == 3
-    assert message.startswith("sheet Отчёт, row 3, column Описание: the cell holds the formula =B2&C2 but no saved value")
-    assert "open the file in a spreadsheet program and save it again" in message
+    assert_only_the_formula_row_is_quarantined(conn, outcome)
 
 
 def test_csv_is_not_searched_for_formulas(tmp_path):
@@ -338,29 +344,6 @@ def test_csv_is_not_searched_for_formulas(tmp_path):
 
 
 # --- Formula cells without a saved value in an OpenDocument spreadsheet ----------------------------------
-
-
-def write_ods_content(path: Path, tables: str) -> Path:
-    """An ods as a script writes it: the tables' XML is given as written, formulas with or without a value."""
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return path
 
 
 def ods_cell(value) -> str:
@@ -467,9 +450,4 @@ def test_an_ods_formula_without_a_saved_value_quarantines_its_row_and_the_rest_l
 
     outcome = ingest_file(conn, inbox, "2024-03/scripted.ods", TODAY)
 
-    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1), outcome.describe()
-    assert unaccounted_rows(conn) == []
-    (row_number, message), = conn.execute("SELECT row_number, message FROM quarantine.row").fetchall()
-    assert row_number == 3
-    assert message.startswith("sheet Отчёт, row 3, column Описание: the cell holds the formula =B2&C2 but no saved value")
-    assert "open the file in a spreadsheet program and save it again" in message
+    assert_only_the_formula_row_is_quarantined(conn, outcome)

@@ -2,16 +2,13 @@
 timeouts, conditional GET, next_url pagination, invalid JSON."""
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from include.presswatch.registry import fetch_http_snapshots, ingest_registry
 from include.presswatch.sources.registry_http import FetchError, fetch, fetch_json_pages
 
-from .registry_fixtures import DECOYS
+from .registry_fixtures import DECOYS, loopback_server
 
 
 class Replay:
@@ -26,30 +23,14 @@ class Replay:
 def server():
     replay = Replay()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            replay.requests.append((self.path, dict(self.headers)))
-            queue = replay.responses.get(self.path, [(404, {}, b"not found", 0)])
-            status, headers, body, delay = queue.pop(0) if len(queue) > 1 else queue[0]
-            if delay:
-                time.sleep(delay)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path: str, headers: dict):
+        replay.requests.append((path, headers))
+        queue = replay.responses.get(path, [(404, {}, b"not found", 0)])
+        return queue.pop(0) if len(queue) > 1 else queue[0]
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield replay
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(respond) as base:
+        replay.base = base
+        yield replay
 
 
 FAST = {"backoff": 0.01, "timeout": (1.0, 0.5)}

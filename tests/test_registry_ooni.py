@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -19,7 +17,7 @@ from include.presswatch.reports.markdown import render_markdown
 from include.presswatch.sources.registry_http import check_source_formats
 from include.presswatch.sources.registry_ooni import BadResult, read_result
 
-from .registry_fixtures import write_watchlist
+from .registry_fixtures import loopback_server, write_watchlist
 
 MARCH = dt.date(2024, 3, 1)
 LISTING = "/api/v1/measurements?probe_cc=KZ&test_name=web_connectivity&anomaly=true"
@@ -59,28 +57,14 @@ def route_of(path: str) -> str:
 def api():
     state = OoniApi()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            state.requests.append(self.path)
-            queue = state.responses.get(route_of(self.path), [(404, {}, b"not found")])
-            status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path: str, headers: dict):
+        state.requests.append(path)
+        queue = state.responses.get(route_of(path), [(404, {}, b"not found")])
+        return *(queue.pop(0) if len(queue) > 1 else queue[0]), 0
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(respond) as base:
+        state.base = base
+        yield state
 
 
 def measurement(uid: str, url: str, *, anomaly: bool = True, confirmed: bool = False, failure: bool = False,
