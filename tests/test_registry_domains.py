@@ -23,7 +23,7 @@ def test_hosts_are_lower_case_punycode_without_www_port_or_trailing_dot():
     assert normalize_host("xn--80aarn4g9ve.xn--80ao21a")[1] == "ақжайық.қаз"
 
 
-@pytest.mark.parametrize("text", ["", "exa mple.kz", "1.2.3.4", "2606:4700::1", "-bad-.kz", "a" * 64 + ".kz",
+@pytest.mark.parametrize("text", ["", "exa mple.kz", "1.2.3.4", "1.2.3.4:80", "user@10.0.0.1:8080", "2606:4700::1", "-bad-.kz", "a" * 64 + ".kz",
                                   "xn--zz-invalid-idn-.kz", "localhost"])
 def test_malformed_hosts_and_ips_are_refused(text):
     with pytest.raises(InvalidHost):

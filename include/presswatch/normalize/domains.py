@@ -66,6 +66,8 @@ def normalize_host(text: str) -> tuple[str, str]:
     if host.startswith("[") or is_ip(host):
         raise InvalidHost(f"{text!r} is an IP address, not a host name")
     host = host.split(":", 1)[0].rstrip(".").lower()
+    if is_ip(host):  # an IPv4 address with a port
+        raise InvalidHost(f"{text!r} is an IP address, not a host name")
     if not host or any(c.isspace() for c in host):
         raise InvalidHost(f"{text!r} is not a host name")
     try:
