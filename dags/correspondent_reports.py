@@ -10,7 +10,9 @@ and `quarantine.row_problem` (rejected rows: sheet, row, column, reason), `quara
 cannot be read at all) and rebuilds `core.legal_case`.
 
 Each file is a mapped task of its own: one bad file never stops the others. A file whose bytes were
-already loaded from the same path is skipped; a changed file replaces its previous version.
+already loaded from the same path is skipped; a changed file replaces its previous version. The tasks load
+concurrently, yet a report id given by two files of a month belongs to the later one in submission order (the
+run's start, then the path), not to whichever task finished last.
 
 Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled sample inbox).
 """
@@ -68,11 +70,16 @@ def correspondent_reports():
         from include.presswatch import intake, settings
         from include.presswatch.warehouse.connection import connect
 
-        get_current_context()["inbox_path"] = inbox_path
+        context = get_current_context()
+        context["inbox_path"] = inbox_path
+        # Every file of the run is ordered after earlier runs' files by the run's start, then by path, whichever
+        # mapped task loads first: that decides which file a report id given twice belongs to.
+        run = context["dag_run"]
         with connect() as conn:
             # The file's intake report (what was rejected and why) goes to <storage>/intake/YYYY-MM/.
             outcome = intake.ingest_file(
-                conn, settings.inbox_dir(params.get("inbox")), inbox_path, storage=settings.storage_dir()
+                conn, settings.inbox_dir(params.get("inbox")), inbox_path, storage=settings.storage_dir(),
+                submitted_at=run.start_date or run.run_after,
             )
         print(outcome.describe())
         for line in outcome.problems:

@@ -1,8 +1,11 @@
 """Corrections replace what they correct, identical resubmissions change nothing, duplicates count once."""
 
 import datetime as dt
+import threading
 
-from include.presswatch.intake import ingest_inbox
+import psycopg
+
+from include.presswatch.intake import ingest_file, ingest_inbox
 from tests.test_intake_bad_inputs import unaccounted_rows
 from tests.workbooks import RU_HEADERS, report, write_xlsx
 
@@ -320,5 +323,103 @@ def test_undoing_a_chain_of_corrections_gives_the_id_to_the_latest_file_still_cu
     write_xlsx(folder / "c.xlsx", [report(report_id="9", summary="Ещё одно сообщение")], headers=HEADERS)
     assert ingest(conn, inbox)["2024-03/c.xlsx"].rows_restored == 1
     assert conn.execute(summaries).fetchall() == [("Из первого файла",)], "b.xlsx's 7 was withdrawn; a.xlsx's comes back"
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+
+
+def test_a_report_id_belongs_to_the_later_submission_whichever_file_loads_first(conn, inbox):
+    # The mapped tasks of one DAG run load their files in any order; the run's start orders them after earlier
+    # runs' files, and the path within the run.
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "oral.xlsx", [report(report_id="O-1", summary="Первое сообщение")], headers=HEADERS)
+    write_xlsx(folder / "oral_fixed.xlsx", [report(report_id="O-1", summary="Исправлено")], headers=HEADERS)
+    run_start = dt.datetime(2024, 4, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+    fixed = ingest_file(conn, inbox, "2024-03/oral_fixed.xlsx", TODAY, submitted_at=run_start)
+    conn.commit()
+    first = ingest_file(conn, inbox, "2024-03/oral.xlsx", TODAY, submitted_at=run_start)
+    conn.commit()
+
+    assert (fixed.rows_loaded, fixed.rows_replaced) == (1, 0)
+    assert (first.rows_read, first.rows_loaded, first.rows_withdrawn) == (1, 0, 1), first.describe()
+    assert "1 rows withdrawn as a later file of the month gives their report ids" in first.describe()
+    assert conn.execute("SELECT summary FROM core.report").fetchall() == [("Исправлено",)]
+    replaced_by = conn.execute(
+        """SELECT f.inbox_path, b.inbox_path FROM raw.row_replacement h
+           JOIN raw.file f ON f.file_id = h.file_id JOIN raw.file b ON b.file_id = h.replaced_by_file_id"""
+    ).fetchall()
+    assert replaced_by == [("2024-03/oral.xlsx", "2024-03/oral_fixed.xlsx")]
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+
+    # A file found by an earlier run loses to both, even when it is loaded last.
+    write_xlsx(folder / "zhezkazgan.xlsx", [report(report_id="O-1", summary="Из раннего запуска")], headers=HEADERS)
+    late = ingest_file(conn, inbox, "2024-03/zhezkazgan.xlsx", TODAY, submitted_at=run_start - dt.timedelta(hours=1))
+    conn.commit()
+    assert (late.rows_loaded, late.rows_withdrawn) == (0, 1)
+    assert conn.execute("SELECT summary FROM core.report").fetchall() == [("Исправлено",)]
+    assert unaccounted_rows(conn) == []
+
+
+def test_two_loads_of_a_month_at_once_take_turns_and_settle_a_shared_report_id(conn, inbox, warehouse_url):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "uralsk.xlsx", [report(report_id="U-1", summary="Первое")], headers=HEADERS)
+    write_xlsx(folder / "uralsk_fixed.xlsx", [report(report_id="U-1", summary="Исправлено")], headers=HEADERS)
+    run_start = dt.datetime(2024, 4, 10, 9, 0, tzinfo=dt.timezone.utc)
+    ingest_file(conn, inbox, "2024-03/uralsk.xlsx", TODAY, submitted_at=run_start)  # not committed yet
+    outcomes, errors = [], []
+
+    def other_task():
+        try:
+            with psycopg.connect(warehouse_url) as other:
+                outcomes.append(ingest_file(other, inbox, "2024-03/uralsk_fixed.xlsx", TODAY, submitted_at=run_start))
+                other.commit()
+        except Exception as exc:  # handed to the test thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=other_task)
+    worker.start()
+    with psycopg.connect(warehouse_url, autocommit=True) as watcher:
+        waiting = False
+        while worker.is_alive() and not waiting:
+            (waiting,) = watcher.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
+            ).fetchone()
+    assert waiting, "the second load of the month waits for the first to end"
+    conn.commit()
+    worker.join()
+
+    assert errors == []
+    assert outcomes[0].rows_replaced == 1
+    assert conn.execute("SELECT summary FROM core.report").fetchall() == [("Исправлено",)]
+    assert file_counts_off(conn) == []
+    assert unaccounted_rows(conn) == []
+
+
+def test_when_a_correction_goes_the_latest_of_the_rows_it_withdrew_comes_back(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    start = dt.datetime(2024, 4, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+    def load(name, summary, hours, report_id="7"):
+        write_xlsx(folder / name, [report(report_id=report_id, summary=summary)], headers=HEADERS)
+        outcome = ingest_file(conn, inbox, f"2024-03/{name}", TODAY, submitted_at=start + dt.timedelta(hours=hours))
+        conn.commit()
+        return outcome
+
+    summaries = "SELECT summary FROM core.report WHERE external_id = '7'"
+    load("a.xlsx", "Из a", 1)
+    load("b.xlsx", "Из b", 2)
+    assert load("c.xlsx", "Из c, найден раньше всех", 0).rows_withdrawn == 1
+    assert conn.execute(summaries).fetchall() == [("Из b",)]
+
+    assert load("b.xlsx", "Другое сообщение", 3, report_id="8").rows_restored == 1
+    assert conn.execute(summaries).fetchall() == [("Из a",)], "a.xlsx was submitted after c.xlsx"
+    assert conn.execute(
+        """SELECT f.inbox_path, b.inbox_path FROM raw.row_replacement h JOIN raw.file f ON f.file_id = h.file_id
+           JOIN raw.file b ON b.file_id = h.replaced_by_file_id"""
+    ).fetchall() == [("2024-03/c.xlsx", "2024-03/a.xlsx")], "c.xlsx's row stays withdrawn, now by a.xlsx"
+
+    assert load("a.xlsx", "Ещё одно сообщение", 4, report_id="9").rows_restored == 1
+    assert conn.execute(summaries).fetchall() == [("Из c, найден раньше всех",)]
     assert file_counts_off(conn) == []
     assert unaccounted_rows(conn) == []

@@ -54,6 +54,7 @@ class FileOutcome:
     file_id: int | None = None
     rows_replaced: int = 0  # rows of earlier files withdrawn because this file carries their report ids
     rows_restored: int = 0  # rows of other files back because the version this one replaced had withdrawn them
+    rows_withdrawn: int = 0  # rows of this file withdrawn: a later file of the month gives their report ids
     report_path: str | None = None  # the readable intake report, when written
     problems: list[str] = field(default_factory=list)  # one line per column or file-level problem
 
@@ -67,6 +68,8 @@ class FileOutcome:
                     f"quarantined {self.rows_quarantined}")
             if self.rows_replaced:
                 text += f", replaced {self.rows_replaced} rows of earlier files by report id"
+            if self.rows_withdrawn:
+                text += f", {self.rows_withdrawn} rows withdrawn as a later file of the month gives their report ids"
             if self.problems:
                 shown = self.problems[:MAX_PROBLEM_LINES]
                 more = len(self.problems) - len(shown)
@@ -169,12 +172,14 @@ class _Prepared:
     skipped: bool = False  # these bytes were already loaded at this path when the run began: not read
 
 
-def _read(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tuple[str, str]]) -> _Prepared:
+def _read(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tuple[str, str]],
+          submitted_at: dt.datetime | None = None) -> _Prepared:
     """Hash and read one file; touches no database and holds the interpreter little (calamine parses a sheet
     and hashlib digests the bytes without it), so several files are read at once."""
     path = correspondents_dir(inbox) / inbox_path
     version = load_reports.FileVersion(
-        inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, today)
+        inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, today),
+        submitted_at,
     )
     if (inbox_path, version.sha256) in loaded_before:
         return _Prepared(inbox_path, version, skipped=True)
@@ -200,21 +205,21 @@ def _normalize_file(prepared: _Prepared) -> _Prepared:
 
 
 def _read_ahead(inbox: Path, inbox_paths: list[str], today: dt.date, loaded_before: set[tuple[str, str]],
-                stop: threading.Event):
+                stop: threading.Event, submitted_at: dt.datetime):
     """The files read, in inbox order, by a few threads that keep up to READ_AHEAD_FILES files ahead."""
     with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="intake-read-file") as pool:
         pending: deque = deque()
         paths = iter(inbox_paths)
         try:
             for inbox_path in paths:
-                pending.append(pool.submit(_read, inbox, inbox_path, today, loaded_before))
+                pending.append(pool.submit(_read, inbox, inbox_path, today, loaded_before, submitted_at))
                 if len(pending) >= READ_AHEAD_FILES:
                     break
             while pending and not stop.is_set():
                 prepared = pending.popleft().result()
                 next_path = next(paths, None)
                 if next_path is not None:
-                    pending.append(pool.submit(_read, inbox, next_path, today, loaded_before))
+                    pending.append(pool.submit(_read, inbox, next_path, today, loaded_before, submitted_at))
                 yield prepared
         finally:
             for future in pending:
@@ -336,9 +341,12 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
     if unknown:
         log.info("%s: columns not recognized (kept in raw.row): %s", read.inbox_path, ", ".join(unknown))
     result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown, read.values)
+    withdrawn_core = sum(was == "core" for was, *_ in result.withdrawn)
     outcome = FileOutcome(
-        read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems), len(problems),
+        read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems) - withdrawn_core,
+        len(problems) - (len(result.withdrawn) - withdrawn_core),
         file_id=result.file_id, rows_replaced=len(result.replaced), rows_restored=len(result.restored),
+        rows_withdrawn=len(result.withdrawn),
     )
     _write_report(conn, storage, outcome, today)
     if storage is not None and (result.replaced or result.restored):
@@ -360,7 +368,8 @@ _DONE = object()
 
 
 def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], today: dt.date | None = None,
-                 storage: Path | None = None, batch_rows: int = BATCH_ROWS) -> list[FileOutcome]:
+                 storage: Path | None = None, batch_rows: int = BATCH_ROWS,
+                 submitted_at: dt.datetime | None = None) -> list[FileOutcome]:
     """Read, normalize, check and load files of the correspondents inbox, in order.
 
     Files are read a batch at a time and the data-quality suite runs once over all rows of a batch (its
@@ -373,7 +382,12 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     everything that needs the connection (already loaded? identical to another file? quarantine or load,
     intake report), so the warehouse loads one batch while the next one is read. At most one batch waits
     between the two.
+
+    ``submitted_at`` orders this run's files after those of earlier runs (default: now); within a run, inbox
+    order decides. A report id given by several current files of a month belongs to the latest of them in
+    that order, whichever was loaded first: the mapped tasks of one DAG run load their files concurrently.
     """
+    submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
     today = today or today_in_almaty()
     outcomes: dict[str, FileOutcome] = {}
     regions, category_groups = known_codes(conn)
@@ -394,7 +408,8 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
         try:
             pending: list[_Prepared] = []
             rows_pending, handed = 0, False
-            for number, prepared in enumerate(_read_ahead(inbox, inbox_paths, today, loaded_before, stop)):
+            for number, prepared in enumerate(_read_ahead(inbox, inbox_paths, today, loaded_before, stop,
+                                                          submitted_at)):
                 if stop.is_set():
                     return
                 prepared = _normalize_file(prepared)
@@ -447,9 +462,10 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
 
 
 def ingest_file(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date | None = None,
-                storage: Path | None = None) -> FileOutcome:
-    """Read, normalize, check and load one file of the correspondents inbox."""
-    return ingest_files(conn, inbox, [inbox_path], today, storage)[0]
+                storage: Path | None = None, submitted_at: dt.datetime | None = None) -> FileOutcome:
+    """Read, normalize, check and load one file of the correspondents inbox. ``submitted_at``: when the run that
+    found it began (see ingest_files), the same for every file of a DAG run."""
+    return ingest_files(conn, inbox, [inbox_path], today, storage, submitted_at=submitted_at)[0]
 
 
 def ingest_inbox(conn: psycopg.Connection, inbox: Path, today: dt.date | None = None,

@@ -2,9 +2,12 @@
 
 The idempotency key is (path in the inbox, SHA-256 of the bytes): the same bytes at the same path are
 never loaded twice. New bytes at a known path are a new version: the old version's reports and
-quarantined rows are withdrawn and the new ones loaded, while raw keeps every version. A row whose report
-id was already given by another file of the same submission month is a correction too: the earlier row
-(accepted or quarantined) is withdrawn into raw.row_replacement and taken off its file's counters in raw.file.
+quarantined rows are withdrawn and the new ones loaded, while raw keeps every version. A report id given by
+several current files of the same submission month is a correction too: the row of the latest file (by
+raw.file.submitted_at, then inbox path; not by the order of loading) stands, and the others (accepted or
+quarantined) are withdrawn into raw.row_replacement and taken off their files' counters in raw.file. They
+come back when the file that withdrew them is replaced by a version without the id. Loads of one month take
+turns (an advisory lock), so each sees the others' rows.
 
 Cell text only ever reaches the warehouse as a query parameter or through COPY, never inside SQL text.
 """
@@ -42,6 +45,7 @@ class FileVersion:
     sha256: str
     size_bytes: int
     submission_month: dt.date | None = None
+    submitted_at: dt.datetime | None = None  # orders files of a month (raw.file.submitted_at); None: now
 
 
 @dataclass
@@ -67,6 +71,8 @@ class LoadResult:
     superseded_file_id: int | None = None
     replaced: list[tuple[str, str, int, str]] = field(default_factory=list)  # (was, inbox_path, row, report id)
     restored: list[tuple[str, str, int, str]] = field(default_factory=list)  # withdrawn rows that came back
+    # Rows of this file withdrawn at once: a later file of the month, loaded before it, gives their report ids.
+    withdrawn: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
 def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
@@ -78,19 +84,25 @@ def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
 
 
 def _lock_path(conn: psycopg.Connection, version: FileVersion) -> None:
-    # Two workers loading versions of the same path would both supersede the same old version.
-    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{SOURCE_KIND}:{version.inbox_path}",))
+    """Take the locks a load holds until its transaction ends, always in this order: the path (two workers
+    loading versions of it would both supersede the same old version), then the submission month (a load
+    must see the rows of the month's other files, to settle which file a report id belongs to)."""
+    conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(%s)), pg_advisory_xact_lock(hashtext(%s))",
+        (f"{SOURCE_KIND}:{version.inbox_path}", f"{SOURCE_KIND}:month:{version.submission_month}"),
+    )
 
 
 def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **extra) -> int:
     (file_id,) = conn.execute(
         """INSERT INTO raw.file (source_kind, inbox_path, sha256, size_bytes, status, rows_read, rows_loaded,
-                                 rows_quarantined, sheets, unknown_columns, submission_month)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING file_id""",
+                                 rows_quarantined, sheets, unknown_columns, submission_month, submitted_at)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, coalesce(%s, now())) RETURNING file_id""",
         (
             SOURCE_KIND, version.inbox_path, version.sha256, version.size_bytes, status,
             extra.get("rows_read", 0), extra.get("rows_loaded", 0), extra.get("rows_quarantined", 0),
             json.dumps(extra.get("sheets", [])), extra.get("unknown_columns", []), version.submission_month,
+            version.submitted_at,
         ),
     ).fetchone()
     return file_id
@@ -130,9 +142,10 @@ def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, supersede
     """Put back rows that a correction by report id had withdrawn, now that the correcting version is gone.
 
     For each report id the superseded version had taken from other files, the rows withdrawn by versions that
-    are no longer current come back to their files (still current, same submission month), unless a current
-    row of the month carries the id: that row is the latest word on the report. Following every withdrawal
-    of the id, not only this version's, undoes a chain of corrections whose later links were replaced first.
+    are no longer current come back to the latest of their files (still current, same submission month),
+    unless a current row of the month carries the id: that row is the latest word on the report. Following
+    every withdrawal of the id, not only this version's, undoes a chain of corrections whose later links were
+    replaced first; rows of earlier files stay withdrawn, now by the row that came back.
     Returns (was, inbox_path, row_number, report id) of each row put back.
     """
     columns = sql.SQL(", ").join(map(sql.Identifier, _REPORT_RESTORE_COLUMNS))
@@ -149,15 +162,30 @@ def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, supersede
                SELECT q.external_id FROM quarantine.row q JOIN raw.file f ON f.file_id = q.file_id
                WHERE q.external_id IN (SELECT external_id FROM candidate) AND f.source_kind = %(kind)s
                  AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s),
-           back AS (
-               DELETE FROM raw.row_replacement h USING raw.file origin, raw.file corrector
+           restorable AS (
+               SELECT h.file_id, h.sheet, h.row_number, h.external_id, origin.submitted_at, origin.inbox_path
+               FROM raw.row_replacement h
+               JOIN raw.file origin ON origin.file_id = h.file_id
+               JOIN raw.file corrector ON corrector.file_id = h.replaced_by_file_id
                WHERE h.external_id IN (SELECT external_id FROM candidate)
                  AND h.external_id NOT IN (SELECT external_id FROM held)
                  AND h.content IS NOT NULL
-                 AND origin.file_id = h.file_id AND origin.source_kind = %(kind)s AND origin.status = 'loaded'
+                 AND origin.source_kind = %(kind)s AND origin.status = 'loaded'
                  AND origin.submission_month IS NOT DISTINCT FROM %(month)s
-                 AND corrector.file_id = h.replaced_by_file_id AND corrector.status <> 'loaded'
-               RETURNING h.*, origin.inbox_path),
+                 AND corrector.status <> 'loaded'),
+           latest AS (  -- of the files whose rows could come back, the latest has the id
+               SELECT DISTINCT ON (external_id) external_id, file_id FROM restorable
+               ORDER BY external_id, submitted_at DESC, inbox_path DESC, file_id DESC),
+           back AS (
+               DELETE FROM raw.row_replacement h USING restorable r, latest l
+               WHERE (h.file_id, h.sheet, h.row_number) = (r.file_id, r.sheet, r.row_number)
+                 AND l.external_id = r.external_id AND l.file_id = r.file_id
+               RETURNING h.*, r.inbox_path),
+           rebound AS (  -- the others stay withdrawn, now by the row that came back
+               UPDATE raw.row_replacement h SET replaced_by_file_id = l.file_id
+               FROM restorable r, latest l
+               WHERE (h.file_id, h.sheet, h.row_number) = (r.file_id, r.sheet, r.row_number)
+                 AND l.external_id = r.external_id AND l.file_id <> r.file_id),
            to_core AS (
                INSERT INTO core.report ({columns}, loaded_at)
                SELECT r.*, now() FROM back,
@@ -208,9 +236,11 @@ def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> st
     return row[0] if row else None
 
 
-def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_id: int,
-                          report_ids: list[str]) -> list[tuple[str, str, int, str]]:
-    """Withdraw rows of other current files of the month that carry one of these report ids."""
+def _settle_report_ids(conn: psycopg.Connection, version: FileVersion, file_id: int,
+                       report_ids: list[str]) -> list[tuple[str, str, int, str]]:
+    """After a file's rows are in: where a current file of the month gives one of its report ids too, the row
+    of the latest file (raw.file.submitted_at, then inbox_path) stands and the others are withdrawn, this
+    file's own included when the other file is later. Returns (was, inbox_path, row, report id) withdrawn."""
     if not report_ids:
         return []
     params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
@@ -228,23 +258,33 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
         return []
     # One statement withdraws the rows, keeps their history and takes them off the counters of the files they
     # came from, so raw.file keeps agreeing with core.report, quarantine.row and raw.row_replacement. The
-    # counters are decremented by what this statement deleted rather than recounted: a concurrent load of
-    # another file of the month may withdraw other rows of the same file, and an UPDATE re-reads the row it
-    # waited for, so both decrements land.
+    # counters are decremented by what this statement deleted rather than recounted, so a decrement by another
+    # load of the month is never lost.
     replaced = conn.execute(
-        """WITH from_core AS (
-               DELETE FROM core.report c USING raw.file f
+        """WITH holder AS (
+               SELECT c.external_id, c.file_id FROM core.report c WHERE c.external_id IN (SELECT unnest(%(ids)s::text[]))
+               UNION
+               SELECT q.external_id, q.file_id FROM quarantine.row q
+               WHERE q.external_id IN (SELECT unnest(%(ids)s::text[]))),
+           latest AS (
+               SELECT DISTINCT ON (h.external_id) h.external_id, h.file_id
+               FROM holder h JOIN raw.file f ON f.file_id = h.file_id
+               WHERE f.source_kind = %(kind)s AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s
+               ORDER BY h.external_id, f.submitted_at DESC, f.inbox_path DESC, f.file_id DESC),
+           from_core AS (
+               DELETE FROM core.report c USING raw.file f, latest l
                WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
-                 AND f.submission_month IS NOT DISTINCT FROM %(month)s AND c.file_id <> %(file_id)s
-                 AND c.external_id IN (SELECT unnest(%(ids)s::text[]))
+                 AND f.submission_month IS NOT DISTINCT FROM %(month)s
+                 AND c.external_id = l.external_id AND c.file_id <> l.file_id
                RETURNING c.file_id, c.sheet, c.row_number, c.external_id, NULL::text AS message, f.inbox_path,
-                         to_jsonb(c) AS content),
+                         l.file_id AS replaced_by, to_jsonb(c) AS content),
            from_quarantine AS (
-               DELETE FROM quarantine.row q USING raw.file f
+               DELETE FROM quarantine.row q USING raw.file f, latest l
                WHERE f.file_id = q.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
-                 AND f.submission_month IS NOT DISTINCT FROM %(month)s AND q.file_id <> %(file_id)s
-                 AND q.external_id IN (SELECT unnest(%(ids)s::text[]))
+                 AND f.submission_month IS NOT DISTINCT FROM %(month)s
+                 AND q.external_id = l.external_id AND q.file_id <> l.file_id
                RETURNING q.file_id, q.sheet, q.row_number, q.external_id, q.message, f.inbox_path,
+                         l.file_id AS replaced_by,
                          to_jsonb(q) || jsonb_build_object('problems', (
                              SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]') FROM quarantine.row_problem p
                              WHERE p.quarantine_row_id = q.quarantine_row_id)) AS content),
@@ -253,7 +293,7 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
            history AS (
                INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message,
                                                 replaced_by_file_id, content)
-               SELECT file_id, sheet, row_number, external_id, was, message, %(file_id)s, content FROM gone),
+               SELECT file_id, sheet, row_number, external_id, was, message, replaced_by, content FROM gone),
            recounted AS (
                UPDATE raw.file f
                SET rows_loaded = f.rows_loaded - n.core, rows_quarantined = f.rows_quarantined - n.quarantine
@@ -265,7 +305,12 @@ def _replace_by_report_id(conn: psycopg.Connection, version: FileVersion, file_i
         params,
     ).fetchall()
     for was, path, row_number, report_id in replaced:
-        log.info("%s: report id %s replaces row %d of %s (%s)", version.inbox_path, report_id, row_number, path, was)
+        if path == version.inbox_path:
+            log.info("%s: row %d withdrawn: a later file of the month gives report id %s too (%s)",
+                     path, row_number, report_id, was)
+        else:
+            log.info("%s: report id %s replaces row %d of %s (%s)", version.inbox_path, report_id, row_number, path,
+                     was)
     return [tuple(r) for r in replaced]
 
 
@@ -328,7 +373,6 @@ def load_file(
         })
         superseded, restored = _supersede_previous(conn, version, file_id, report_ids)
         result = LoadResult(file_id, superseded, restored=restored)
-        result.replaced = _replace_by_report_id(conn, version, file_id, report_ids)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
         )
@@ -352,6 +396,9 @@ def load_file(
                 conn, "quarantine.row_problem", ("quarantine_row_id", "column_name", "field", "value", "reason"),
                 ((qid, p.column, p.field, p.value, p.reason) for qid, (_, found) in zip(ids, rejected) for p in found),
             )
+        settled = _settle_report_ids(conn, version, file_id, report_ids)
+        result.replaced = [r for r in settled if r[1] != version.inbox_path]
+        result.withdrawn = [r for r in settled if r[1] == version.inbox_path]
     return result
 
 
