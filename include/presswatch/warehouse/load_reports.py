@@ -84,12 +84,14 @@ def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
 
 
 def _lock_path(conn: psycopg.Connection, version: FileVersion) -> None:
-    """Take the locks a load holds until its transaction ends, always in this order: the path (two workers
-    loading versions of it would both supersede the same old version), then the submission month (a load
-    must see the rows of the month's other files, to settle which file a report id belongs to)."""
+    """Take the locks a load holds until its transaction ends: the submission month (a load must see the rows
+    of the month's other files, to settle which file a report id belongs to), then the path (two workers
+    loading versions of it would both supersede the same old version). Always month first, evaluated left to
+    right: a worker never holds a path while it waits for a month, so a mapped task and a whole-inbox run
+    cannot wait for each other in a circle."""
     conn.execute(
         "SELECT pg_advisory_xact_lock(hashtext(%s)), pg_advisory_xact_lock(hashtext(%s))",
-        (f"{SOURCE_KIND}:{version.inbox_path}", f"{SOURCE_KIND}:month:{version.submission_month}"),
+        (f"{SOURCE_KIND}:month:{version.submission_month}", f"{SOURCE_KIND}:{version.inbox_path}"),
     )
 
 
