@@ -18,6 +18,7 @@ from include.presswatch.sources.registry_http import check_source_formats
 from include.presswatch.sources.registry_ooni import BadResult, read_result
 
 from .registry_fixtures import loopback_server, write_watchlist
+from .test_registry_http import cut_short_server
 
 MARCH = dt.date(2024, 3, 1)
 LISTING = "/api/v1/measurements?probe_cc=KZ&test_name=web_connectivity&anomaly=true"
@@ -133,6 +134,37 @@ def test_a_listing_that_cannot_be_read_at_all_fails_and_changes_nothing(conn, ap
     assert conn.execute("SELECT status, pages, problems FROM core.ooni_fetch").fetchall() == [
         ("failed", 0, [f"page 1: {api.base}{LISTING}: gave up after 2 attempts (HTTP 429)"])]
     assert conn.execute("SELECT count(*) FROM core.ooni_measurement").fetchone() == (0,)
+
+
+def test_a_page_cut_short_keeps_the_pages_before_it_as_a_partial_reading(conn, api, inbox, tmp_path):
+    with cut_short_server(b'{"metadata": {"next_url": null}, "results": []}') as (cut_base, served):
+        page = json.dumps({"metadata": {"next_url": cut_base + "/api/v1/measurements?offset=1"},
+                           "results": [measurement("m1", "https://tobolinfo.kz/")]}).encode()
+        api.serve(LISTING, (200, {"Content-Type": "application/json"}, page))
+        outcome = ingest(conn, api, inbox, tmp_path, max_attempts=2)
+
+    [fetch] = outcome.fetches
+    assert len(served) == 2, "the page cut short was asked for again"
+    assert (fetch.status, fetch.pages, fetch.counts["new"]) == ("partial", 1, 1)
+    assert fetch.problems[0].startswith("page 2: ") and "(ChunkedEncodingError" in fetch.problems[0]
+    assert conn.execute("SELECT measurement_uid FROM core.ooni_measurement").fetchall() == [("m1",)]
+
+
+@pytest.mark.parametrize("metadata, reason", [
+    ("see next page", "metadata is str, not an object"),
+    ({"next_url": "/api/v1/measurements?offset=1"},
+     "next_url '/api/v1/measurements?offset=1' is not an absolute http(s) URL"),
+], ids=["metadata_text", "relative_next_url"])
+def test_a_page_that_names_no_usable_next_page_is_kept_as_a_partial_reading(conn, api, inbox, tmp_path,
+                                                                           metadata, reason):
+    page = {"metadata": metadata, "results": [measurement("m1", "https://tobolinfo.kz/")]}
+    api.serve(LISTING, (200, {"Content-Type": "application/json"}, json.dumps(page).encode()))
+    outcome = ingest(conn, api, inbox, tmp_path)
+
+    [fetch] = outcome.fetches
+    assert (fetch.status, fetch.pages, fetch.counts["new"]) == ("partial", 1, 1)
+    assert fetch.problems == [f"page 2: {api.base}{LISTING}: {reason}"]
+    assert conn.execute("SELECT status, problems FROM core.ooni_fetch").fetchall() == [("partial", fetch.problems)]
 
 
 def test_the_next_reading_asks_only_since_the_last_complete_one_less_late_uploads(conn, api, inbox, tmp_path):

@@ -1,13 +1,14 @@
 """Register feeds over HTTP, with ``requests``: timeouts, retries, conditional GET, ``next_url`` pagination.
 
 * Every request has a connect and a read timeout.
-* 429 and 5xx answers, connection errors and timeouts are retried with exponential backoff; a
-  ``Retry-After`` header (seconds or an HTTP date) is honoured, capped at ``max_wait``.
+* 429 and 5xx answers, connection errors, timeouts and bodies cut short (a connection closed before the
+  promised length, a broken gzip stream) are retried with exponential backoff; a ``Retry-After`` header
+  (seconds or an HTTP date) is honoured, capped at ``max_wait``.
 * ``etag``/``last_modified`` from the previous fetch make the request conditional; a 304 means nothing new.
 * ``iter_json_pages`` / ``fetch_json_pages`` follow ``metadata.next_url`` (OONI-style JSON) until it is null.
 
-Anything that still fails raises ``FetchError`` with the URL and the reason; the caller records it and the
-warehouse keeps its earlier state.
+Anything that still fails, and any other error of ``requests`` (an invalid URL, too many redirects), raises
+``FetchError`` with the URL and the reason; the caller records it and the warehouse keeps its earlier state.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
+from urllib.parse import urlsplit
 
 import requests
 
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (10.0, 120.0)  # connect, read
+# Errors worth another attempt: the network, not the request. ChunkedEncodingError is also what a body shorter
+# than its Content-Length raises, ContentDecodingError a gzip stream cut short.
+RETRY_ERRORS = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError)
 
 
 class FetchError(RuntimeError):
@@ -77,8 +83,10 @@ def fetch(url: str, *, session: requests.Session | None = None, etag: str | None
         wait = backoff * 2 ** (attempt - 1)
         try:
             response = session.get(url, headers=headers, timeout=timeout)
-        except (requests.Timeout, requests.ConnectionError) as error:
+        except RETRY_ERRORS as error:
             reason = f"{type(error).__name__}: {error}"
+        except requests.RequestException as error:  # another attempt would fail the same way
+            raise FetchError(f"{url}: {type(error).__name__}: {error}") from None
         else:
             if response.status_code in RETRY_STATUSES:
                 reason = f"HTTP {response.status_code}"
@@ -108,7 +116,9 @@ def iter_json_pages(url: str, *, max_pages: int = 1000, **options) -> Iterator[J
     """Every page of an OONI-style listing in order, following ``metadata.next_url`` until it is null.
 
     A page that cannot be fetched or read raises ``FetchError`` when it is reached: the pages before it
-    have been handed out already, so a caller can keep them (measurements are independent facts).
+    have been handed out already, so a caller can keep them (measurements are independent facts). So does a
+    page whose ``metadata`` is not an object or whose ``next_url`` is not an absolute http(s) URL, after the
+    page itself: where the listing goes on is then unknown.
     """
     pages = 0
     while url:
@@ -118,12 +128,37 @@ def iter_json_pages(url: str, *, max_pages: int = 1000, **options) -> Iterator[J
         response = fetch(url, **options)
         try:
             page = json.loads(response.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # also bad UTF-8 and integers of more than 4300 digits
             raise FetchError(f"{url}: not valid JSON ({error})") from None
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
             raise FetchError(f"{url}: JSON without a results list")
         yield JsonPage(url, page, response.body)
-        url = (page.get("metadata") or {}).get("next_url")
+        url = _next_url(url, page.get("metadata"))
+
+
+def _next_url(url: str, metadata) -> str | None:
+    """The page after ``url`` as its ``metadata`` names it; None at the last page, FetchError when unusable."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise FetchError(f"{url}: metadata is {type(metadata).__name__}, not an object")
+    next_url = metadata.get("next_url")
+    if next_url is None or next_url == "":
+        return None
+    if not _absolute_http_url(next_url):
+        raise FetchError(f"{url}: next_url {repr(next_url)[:200]} is not an absolute http(s) URL")
+    return next_url
+
+
+def _absolute_http_url(value) -> bool:
+    # Printable ASCII without spaces: an API's URL is percent-encoded, and the text goes into problem reports.
+    if not (isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # http://[::1 and the like
+        return False
 
 
 def fetch_json_pages(url: str, *, max_pages: int = 1000, **options) -> list[dict]:
