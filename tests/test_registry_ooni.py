@@ -1,6 +1,7 @@
 """OONI measurements end to end: a loopback server plays the measurements API (pages with next_url, a 429,
-malformed results, a page that fails), the real warehouse takes them by measurement_uid, the watchlist
-matches outlets and not their look-alikes, and the month's draft lists confirmed blocking in both languages."""
+malformed results, results the warehouse cannot store, a page that fails or is cut short), the real warehouse
+takes them by measurement_uid, the watchlist matches outlets and not their look-alikes, and the month's draft
+lists confirmed blocking in both languages."""
 
 from __future__ import annotations
 
@@ -223,6 +224,53 @@ def test_malformed_results_are_reported_with_every_reason_and_the_rest_load(conn
         ("good", "tobolinfo.kz", 9198, dt.datetime(2024, 3, 15, 10, 11, 12, tzinfo=dt.timezone.utc), "0.5"),
         ("ip", None, 9198, dt.datetime(2024, 3, 15, 10, 11, 12, tzinfo=dt.timezone.utc), "0.5"),
     ]
+
+
+@pytest.mark.parametrize("bad, problem", [
+    (measurement("nul_input", "https://vlast.kz/a\u0000b"),
+     "(nul_input): input 'https://vlast.kz/a\\x00b' contains a NUL character"),
+    (measurement("nul_report", "https://vlast.kz/", report_id="r\u0000"),
+     "(nul_report): report_id 'r\\x00' contains a NUL character"),
+    (measurement("nul\u0000uid", "https://vlast.kz/", report_id="r1"),
+     "('nul\\x00uid'): measurement_uid 'nul\\x00uid' contains a NUL character"),
+    (measurement("surrogate", "https://vlast.kz/\ud800"),
+     "(surrogate): input 'https://vlast.kz/\\ud800' contains a lone surrogate (not UTF-8)"),
+    (measurement("surrogate\udfff", "https://vlast.kz/", report_id="r1"),
+     "('surrogate\\udfff'): measurement_uid 'surrogate\\udfff' contains a lone surrogate (not UTF-8)"),
+    (measurement("nan", "https://vlast.kz/", scores={"blocking_general": float("nan")}),
+     "(nan): scores hold NaN or Infinity, which JSON does not allow"),
+    (measurement("infinity", "https://vlast.kz/", scores='{"blocking_general": Infinity}'),
+     "(infinity): scores hold NaN or Infinity, which JSON does not allow"),
+    (measurement("nul_score", "https://vlast.kz/", scores={"analysis": {"notes": ["a\u0000"]}}),
+     "(nul_score): scores contain a NUL character"),
+    (measurement("nul_score_key", "https://vlast.kz/", scores='{"\\u0000": 1}'),
+     "(nul_score_key): scores contain a NUL character"),
+    (measurement("year_1", "https://vlast.kz/", when="0001-01-01T00:00:00+05:00"),
+     "(year_1): measurement_start_time '0001-01-01T00:00:00+05:00' is out of range"),
+    (measurement("year_2011", "https://vlast.kz/", when="2011-12-31T23:59:59Z"),
+     "(year_2011): measurement_start_time '2011-12-31T23:59:59Z' is before OONI's first measurements (2012)"),
+    (measurement("year_10000", "https://vlast.kz/", when="9999-12-31T23:00:00-05:00"),
+     "(year_10000): measurement_start_time '9999-12-31T23:00:00-05:00' is out of range"),
+], ids=["nul_input", "nul_report_id", "nul_uid", "surrogate_input", "surrogate_uid", "nan_score",
+        "infinity_in_score_text", "nul_score", "nul_score_key", "year_1", "year_2011", "year_10000"])
+def test_a_result_the_warehouse_cannot_store_is_rejected_and_everything_else_loads(conn, api, inbox, tmp_path,
+                                                                                   bad, problem):
+    # Sent as the API would: json.dumps writes \u0000, \ud800 and NaN, and json.loads reads them back.
+    other = LISTING + "&probe_asn=AS21299"
+    api.serve(LISTING, api.page(LISTING, [measurement("ok1", "https://tobolinfo.kz/"), bad]))
+    api.serve(other, api.page(other, [measurement("ok2", "https://vlast.kz/")]))
+    sources = [api.source(LISTING, "kz"), api.source(other, "kz_as21299")]
+    outcome = ingest(conn, api, inbox, tmp_path, sources=sources)
+
+    first, second = outcome.fetches
+    assert (first.status, first.rejected, first.counts["new"]) == ("complete", 1, 1)
+    assert first.problems == [f"page 1, result 2 {problem}"]
+    assert (second.status, second.counts["new"]) == ("complete", 1), "the next source is read too"
+    assert conn.execute("SELECT source, problems FROM core.ooni_fetch ORDER BY fetch_id").fetchall() == [
+        ("kz", first.problems), ("kz_as21299", [])]
+    assert conn.execute("SELECT measurement_uid FROM core.ooni_measurement ORDER BY 1").fetchall() == [
+        ("ok1",), ("ok2",)]
+    assert outcome.matching == {"hosts": 2, "matches": 2}, "and the hosts are matched"
 
 
 def test_the_reader_takes_both_forms_the_api_uses():

@@ -20,6 +20,18 @@ MULTI_VALUE_SEPARATOR = " | "
 MAX_PROBLEMS_KEPT = 50
 
 
+def keep_problem(problems: list[str], text: str) -> None:
+    """Append ``text`` to ``problems``, at most MAX_PROBLEMS_KEPT of them and then one line saying there are more.
+
+    Every reader counts what it rejects itself; only the texts are capped, so a file of a million bad lines
+    does not become a million-line report.
+    """
+    if len(problems) < MAX_PROBLEMS_KEPT:
+        problems.append(text)
+    elif len(problems) == MAX_PROBLEMS_KEPT:
+        problems.append("(further problems not listed)")
+
+
 class RegistryReadError(RuntimeError):
     """The input cannot be read at all: the snapshot fails and the earlier state stays as it was."""
 
@@ -52,10 +64,7 @@ class SnapshotInput:
     def problem(self, text: str, rejected_row: bool = False) -> None:
         if rejected_row:
             self.rejected += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(text)
-        elif len(self.problems) == MAX_PROBLEMS_KEPT:
-            self.problems.append("(further problems not listed)")
+        keep_problem(self.problems, text)
 
     # Readers override one of these two.
     def copy_parts(self) -> Iterator[tuple[str, Iterator[bytes]]] | None:

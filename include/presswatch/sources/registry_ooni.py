@@ -16,8 +16,11 @@ endpoints; both are read. The measured URL's host is normalised the way register
 watchlist are (``normalize.domains``), so it can be matched to the monitored outlets.
 
 A result that cannot be read becomes a problem ("page 2, result 7 (uid …): reason"), never an exception:
-the rest of the page is read. The same measurement listed twice (offset pagination shifts when new
-measurements arrive between two pages) is kept once.
+the rest of the page is read. That includes a result the warehouse could not store, which would otherwise fail
+the COPY of the whole reading: text with a NUL character or a lone surrogate (the JSON escapes ``\\u0000`` and
+``\\ud800`` decode to them), scores with NaN or Infinity (Python's json reads them, jsonb does not) or a NUL,
+a start time before OONI existed or beyond what a timestamp holds. The same measurement listed twice (offset
+pagination shifts when new measurements arrive between two pages) is kept once.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..normalize.domains import InvalidHost, is_ip, normalize_host, url_host
-from .registry_common import MAX_PROBLEMS_KEPT
+from .registry_common import keep_problem
 
 TEST_NAME = "web_connectivity"
 # What the warehouse keeps of a result, in core.ooni_measurement's column order (see RECORD_COLUMNS).
@@ -38,6 +41,8 @@ RECORD_COLUMNS = ("measurement_uid", "test_name", "input", "host", "host_unicode
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_UID_LENGTH = 200
+# OONI Probe's first measurements are from 2012: an earlier start time is a probe's broken clock (or 0001-01-01).
+EARLIEST_START = dt.datetime(2012, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class BadResult(ValueError):
@@ -87,17 +92,16 @@ class MeasurementBatch:
 
     def problem(self, text: str) -> None:
         self.rejected += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(text)
-        elif len(self.problems) == MAX_PROBLEMS_KEPT:
-            self.problems.append("(further problems not listed)")
+        keep_problem(self.problems, text)
 
     def add_page(self, results: list, page: int = 1) -> None:
         """Read one page's ``results``; ``page`` numbers the problems."""
         for number, result in enumerate(results, start=1):
             self.results_read += 1
             uid = result.get("measurement_uid") if isinstance(result, dict) else None
-            where = f"page {page}, result {number}" + (f" ({uid})" if isinstance(uid, str) and uid else "")
+            where = f"page {page}, result {number}"
+            if isinstance(uid, str) and uid:
+                where += f" ({_shown_uid(uid)})"
             try:
                 record = read_result(result)
             except BadResult as error:
@@ -108,6 +112,28 @@ class MeasurementBatch:
                 continue
             self._seen.add(record.measurement_uid)
             self.records.append(record)
+
+
+def _unstorable(text: str) -> str | None:
+    """Why PostgreSQL cannot store ``text`` (text and jsonb refuse NUL; UTF-8 has no lone surrogates), or None."""
+    if "\x00" in text:
+        return "a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "a lone surrogate (not UTF-8)"
+    return None
+
+
+def _plausible_uid(uid: str) -> bool:
+    # isprintable() is false for control characters (NUL among them), lone surrogates and every space but " ".
+    return len(uid) <= MAX_UID_LENGTH and uid.isprintable() and " " not in uid
+
+
+def _shown_uid(uid: str) -> str:
+    """The uid as a problem text shows it: as given when it could be an id, else quoted with escapes and cut,
+    so a NUL, a surrogate or a megabyte of text in it cannot break the storage of the problem itself."""
+    return uid if _plausible_uid(uid) else repr(uid[:60])
 
 
 def _flag(result: dict, name: str, required: bool = True) -> bool | None:
@@ -125,6 +151,9 @@ def _text(result: dict, name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise BadResult(f"{name} is {value!r}, not a text")
+    reason = _unstorable(value)
+    if reason:
+        raise BadResult(f"{name} {value[:60]!r} contains {reason}")
     return value
 
 
@@ -141,6 +170,12 @@ def parse_start_time(value) -> dt.datetime:
         raise BadResult(f"measurement_start_time {value!r} is not a date and time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:
+        moment.astimezone(dt.timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC, 0001-01-01T00:00+05:00 in year 0
+        raise BadResult(f"measurement_start_time {value!r} is out of range") from None
+    if moment < EARLIEST_START:
+        raise BadResult(f"measurement_start_time {value!r} is before OONI's first measurements (2012)")
     return moment
 
 
@@ -165,7 +200,32 @@ def _scores(value) -> dict | None:
             raise BadResult("scores is not valid JSON") from None
     if not isinstance(value, dict):
         raise BadResult(f"scores is {type(value).__name__}, not an object")
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise BadResult("scores hold NaN or Infinity, which JSON does not allow") from None
+    except RecursionError:
+        raise BadResult("scores are nested too deep") from None
+    reason = _unstorable_json(value)
+    if reason:
+        raise BadResult(f"scores contain {reason}")
     return value
+
+
+def _unstorable_json(value) -> str | None:
+    """Why jsonb cannot store one of the texts (keys and values) in ``value``, or None."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            reason = _unstorable(item)
+            if reason:
+                return reason
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return None
 
 
 def _is_ip_host(raw_host: str) -> bool:
@@ -209,7 +269,10 @@ def _uid(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise BadResult("no measurement_uid")
     uid = value.strip()
-    if len(uid) > MAX_UID_LENGTH or any(c.isspace() for c in uid):
+    reason = _unstorable(uid)
+    if reason:
+        raise BadResult(f"measurement_uid {uid[:60]!r} contains {reason}")
+    if not _plausible_uid(uid):
         raise BadResult(f"measurement_uid {uid[:60]!r} is not an OONI measurement id")
     return uid
 
