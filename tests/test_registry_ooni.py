@@ -182,6 +182,30 @@ def test_the_next_reading_asks_only_since_the_last_complete_one_less_late_upload
     assert with_since(api.base + LISTING + "&since=2024-01-01", completed) == api.base + LISTING + "&since=2024-01-01"
 
 
+def test_a_partial_or_failed_reading_leaves_since_where_the_last_complete_one_put_it(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")]))
+    ingest(conn, api, inbox, tmp_path)
+    # A month ago, so that a later reading taken for the last complete one would ask for another since.
+    conn.execute("UPDATE core.ooni_fetch SET fetched_at = fetched_at - interval '30 days'")
+    conn.commit()
+    (completed,) = conn.execute("SELECT fetched_at FROM core.ooni_fetch").fetchone()
+    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+    second = LISTING + "&offset=1"
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")], second))
+    api.serve(second, (503, {}, b"down"))
+    partial = ingest(conn, api, inbox, tmp_path, max_attempts=1).fetches[0]
+    api.serve(LISTING, (429, {}, b"daily quota spent"))
+    failed = ingest(conn, api, inbox, tmp_path, max_attempts=1).fetches[0]
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")]))
+    ingest(conn, api, inbox, tmp_path)
+
+    assert (partial.status, failed.status) == ("partial", "failed")
+    readings = [r for r in api.requests if route_of(r) == LISTING]
+    assert [api.since_of(r) for r in readings] == [None, expected, expected, expected], (
+        "the partial reading, the failed one and the one after them all ask since the last complete reading")
+
+
 def test_without_an_ooni_source_nothing_is_requested(conn, api, inbox, tmp_path):
     dump = {"name": "zi", "url": api.base + "/dump.csv", "format": "zi_csv"}
     outcome = ingest(conn, api, inbox, tmp_path, sources=[dump])
@@ -427,5 +451,9 @@ def test_the_draft_lists_confirmed_blocking_of_outlets_in_both_languages(conn, a
 def test_the_draft_says_nothing_of_ooni_without_confirmed_blocking(conn, api, inbox, tmp_path):
     api.serve(LISTING, api.page(LISTING, [measurement("a1", "https://tobolinfo.kz/", when="2024-03-10T06:00:00Z")]))
     ingest(conn, api, inbox, tmp_path)
+    # The anomaly was loaded and matched to the outlet: the draft is silent because it is no proof of blocking.
+    assert conn.execute("SELECT measurement_uid, outlet, outcome, measured_on FROM core.ooni_outlet_measurement"
+                        ).fetchall() == [("a1", "TobolInfo", "anomaly", dt.date(2024, 3, 10))]
+    assert ooni_blocking(conn, MARCH) == {"confirmed": [], "anomaly_only": 1}
     drafts = month_drafts(conn, tmp_path)
     assert "OONI" not in drafts["en"] and "OONI" not in drafts["ru"]
