@@ -199,3 +199,12 @@ def test_metadata_that_names_no_next_page_is_an_error_after_the_page_it_came_wit
 def test_a_page_without_a_next_url_is_the_last(server, metadata):
     server.responses["/m?page=1"] = [(200, {}, listing_page(metadata), 0)]
     assert [r["measurement_uid"] for r in fetch_json_pages(server.base + "/m?page=1", **FAST)] == ["a"]
+
+
+@pytest.mark.parametrize("body", [b'{"results": [' + b"9" * 5000 + b"]}", b"[" * 100_000],
+                         ids=["integer_of_5000_digits", "nested_100000_deep"])
+def test_json_that_python_refuses_to_parse_is_a_fetch_error_too(server, body):
+    # Neither is a JSONDecodeError: a ValueError (int digit limit) and a RecursionError.
+    server.responses["/m"] = [(200, {}, body, 0)]
+    with pytest.raises(FetchError, match="not valid JSON"):
+        fetch_json_pages(server.base + "/m", **FAST)
