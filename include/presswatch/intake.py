@@ -46,7 +46,7 @@ READ_AHEAD_FILES = 6
 @dataclass
 class FileOutcome:
     inbox_path: str
-    status: str  # loaded, unchanged, quarantined
+    status: str  # loaded, unchanged, quarantined, failed (the warehouse refused it: rolled back, see reason)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -61,6 +61,8 @@ class FileOutcome:
     def describe(self) -> str:
         if self.status == "quarantined":
             text = f"{self.inbox_path}: file quarantined: {self.reason}"
+        elif self.status == "failed":
+            text = f"{self.inbox_path}: failed, nothing of it was loaded: {self.reason}"
         elif self.status == "unchanged":
             text = f"{self.inbox_path}: {self.reason or 'unchanged since its last load'}, skipped"
         else:
@@ -354,6 +356,19 @@ def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, l
     return outcome
 
 
+def _check_and_load(conn: psycopg.Connection, prepared: _Prepared, suite_problems: dict[int, list[Problem]],
+                    storage: Path | None, today: dt.date) -> FileOutcome:
+    """One file's part of the warehouse work, in a transaction (or savepoint) of its own: a file the warehouse
+    refuses is rolled back alone, named with the reason, and the next file goes on."""
+    try:
+        with conn.transaction():
+            checked = _check(conn, prepared, today, storage)
+            return checked if isinstance(checked, FileOutcome) else _load(conn, checked, suite_problems, storage, today)
+    except Exception as exc:  # noqa: BLE001 — whatever it was, the other files must still load
+        log.exception("%s: not loaded", prepared.inbox_path)
+        return FileOutcome(prepared.inbox_path, "failed", reason=f"{type(exc).__name__}: {exc}")
+
+
 def _loaded_versions(conn: psycopg.Connection, inbox_paths: list[str]) -> set[tuple[str, str]]:
     return {
         (path, sha) for path, sha in conn.execute(
@@ -444,16 +459,12 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
             pending, found = item
             offset = 0
             for prepared in pending:
-                if prepared.read is None:
-                    outcomes[prepared.inbox_path] = _check(conn, prepared, today, storage)
-                    continue
-                read = prepared.read
-                mine = {i - offset: p for i, p in found.items() if offset <= i < offset + len(read.rows)}
-                offset += len(read.rows)
-                checked = _check(conn, prepared, today, storage)
-                outcomes[read.inbox_path] = checked if isinstance(checked, FileOutcome) else _load(
-                    conn, read, mine, storage, today
-                )
+                mine = {}
+                if prepared.read is not None:
+                    size = len(prepared.read.rows)
+                    mine = {i - offset: p for i, p in found.items() if offset <= i < offset + size}
+                    offset += size
+                outcomes[prepared.inbox_path] = _check_and_load(conn, prepared, mine, storage, today)
     finally:
         stop.set()
         reader.join()
@@ -464,8 +475,12 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
 def ingest_file(conn: psycopg.Connection, inbox: Path, inbox_path: str, today: dt.date | None = None,
                 storage: Path | None = None, submitted_at: dt.datetime | None = None) -> FileOutcome:
     """Read, normalize, check and load one file of the correspondents inbox. ``submitted_at``: when the run that
-    found it began (see ingest_files), the same for every file of a DAG run."""
-    return ingest_files(conn, inbox, [inbox_path], today, storage, submitted_at=submitted_at)[0]
+    found it began (see ingest_files), the same for every file of a DAG run. Raises when the warehouse refused
+    the file, so that its task fails and is retried."""
+    outcome = ingest_files(conn, inbox, [inbox_path], today, storage, submitted_at=submitted_at)[0]
+    if outcome.status == "failed":
+        raise RuntimeError(outcome.describe())
+    return outcome
 
 
 def ingest_inbox(conn: psycopg.Connection, inbox: Path, today: dt.date | None = None,
@@ -487,6 +502,7 @@ def summarize_outcomes(outcomes: list[dict]) -> dict:
         "files_loaded": sum(o["status"] == "loaded" for o in outcomes),
         "files_unchanged": sum(o["status"] == "unchanged" for o in outcomes),
         "files_quarantined": sum(o["status"] == "quarantined" for o in outcomes),
+        "files_failed": sum(o["status"] == "failed" for o in outcomes),
         "rows_read": sum(o["rows_read"] for o in outcomes),
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
         "rows_quarantined": sum(o["rows_quarantined"] for o in outcomes),

@@ -110,18 +110,20 @@ def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **
     return file_id
 
 
-def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file_id: int,
-                        keep_ids: list[str] = ()) -> tuple[int | None, list[tuple[str, str, int, str]]]:
+def _supersede_previous(conn: psycopg.Connection, version: FileVersion,
+                        new_file_id: int) -> tuple[int | None, list[tuple[str, str, int, str]]]:
     """Withdraw the current version of this path; returns its file id and the rows of other files it had withdrawn
-    that came back (see _restore_withdrawn). ``keep_ids``: the report ids the new version carries, which would
-    withdraw those rows again at once."""
+    that came back (see _restore_withdrawn). When the new version gives the same report ids, settling them
+    withdraws those rows again (or not, if their file is the later one)."""
     restored = []
     previous = conn.execute(
-        """SELECT file_id FROM raw.file
+        """SELECT file_id, submission_month FROM raw.file
            WHERE source_kind = %s AND inbox_path = %s AND status <> 'superseded' AND file_id <> %s""",
         (SOURCE_KIND, version.inbox_path, new_file_id),
     ).fetchall()
-    for (file_id,) in previous:
+    for file_id, month in previous:
+        if month != version.submission_month:  # a path outside a YYYY-MM folder, sent again in a later month
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{SOURCE_KIND}:month:{month}",))
         conn.execute("DELETE FROM core.report WHERE file_id = %s", (file_id,))
         conn.execute("DELETE FROM quarantine.row WHERE file_id = %s", (file_id,))
         conn.execute("DELETE FROM quarantine.file WHERE file_id = %s", (file_id,))
@@ -130,7 +132,7 @@ def _supersede_previous(conn: psycopg.Connection, version: FileVersion, new_file
             (new_file_id, file_id),
         )
         log.info("%s: version %d superseded by %d", version.inbox_path, file_id, new_file_id)
-        restored += _restore_withdrawn(conn, version, file_id, new_file_id, keep_ids)
+        restored += _restore_withdrawn(conn, month, file_id, new_file_id)
     return (previous[0][0] if previous else None), restored
 
 
@@ -139,8 +141,8 @@ _QUARANTINE_RESTORE_COLUMNS = ("quarantine_row_id", "file_id", "inbox_path", "sh
                                "external_id")
 
 
-def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, superseded_file_id: int, new_file_id: int,
-                       keep_ids: list[str]) -> list[tuple[str, str, int, str]]:
+def _restore_withdrawn(conn: psycopg.Connection, month: dt.date | None, superseded_file_id: int,
+                       new_file_id: int) -> list[tuple[str, str, int, str]]:
     """Put back rows that a correction by report id had withdrawn, now that the correcting version is gone.
 
     For each report id the superseded version had taken from other files, the rows withdrawn by versions that
@@ -155,7 +157,7 @@ def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, supersede
     restored = conn.execute(sql.SQL(
         """WITH candidate AS (
                SELECT DISTINCT external_id FROM raw.row_replacement
-               WHERE replaced_by_file_id = %(superseded)s AND external_id <> ALL(%(keep)s::text[])),
+               WHERE replaced_by_file_id = %(superseded)s),
            held AS (
                SELECT c.external_id FROM core.report c JOIN raw.file f ON f.file_id = c.file_id
                WHERE c.external_id IN (SELECT external_id FROM candidate) AND f.source_kind = %(kind)s
@@ -177,7 +179,7 @@ def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, supersede
                  AND corrector.status <> 'loaded'),
            latest AS (  -- of the files whose rows could come back, the latest has the id
                SELECT DISTINCT ON (external_id) external_id, file_id FROM restorable
-               ORDER BY external_id, submitted_at DESC, inbox_path DESC, file_id DESC),
+               ORDER BY external_id, submitted_at DESC, inbox_path COLLATE "C" DESC, file_id DESC),
            back AS (
                DELETE FROM raw.row_replacement h USING restorable r, latest l
                WHERE (h.file_id, h.sheet, h.row_number) = (r.file_id, r.sheet, r.row_number)
@@ -217,23 +219,26 @@ def _restore_withdrawn(conn: psycopg.Connection, version: FileVersion, supersede
                WHERE f.file_id = n.file_id)
            SELECT was, inbox_path, row_number, external_id FROM back ORDER BY was, inbox_path, sheet, row_number"""
     ).format(columns=columns, quarantine_columns=quarantine_columns),
-        {"superseded": superseded_file_id, "keep": list(keep_ids), "kind": SOURCE_KIND,
-         "month": version.submission_month, "new": new_file_id},
+        {"superseded": superseded_file_id, "kind": SOURCE_KIND, "month": month, "new": new_file_id},
     ).fetchall()
     for was, path, row_number, report_id in restored:
-        log.info("%s: report id %s of row %d of %s is back (%s): the correction that withdrew it is gone",
-                 version.inbox_path, report_id, row_number, path, was)
+        log.info("report id %s of row %d of %s is back (%s): the correction that withdrew it is gone",
+                 report_id, row_number, path, was)
     return [tuple(r) for r in restored]
 
 
 def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> str | None:
-    """Path of another current file of the same submission month with exactly these bytes, if any."""
+    """Path of another current file of the same submission month with exactly these bytes, if any, for a path
+    seen for the first time. A path that has a current version is loaded whatever its new bytes equal: its old
+    version has to go."""
     row = conn.execute(
         """SELECT inbox_path FROM raw.file
-           WHERE source_kind = %s AND sha256 = %s AND inbox_path <> %s AND status = 'loaded'
-             AND submission_month IS NOT DISTINCT FROM %s
+           WHERE source_kind = %(kind)s AND sha256 = %(sha)s AND inbox_path <> %(path)s AND status = 'loaded'
+             AND submission_month IS NOT DISTINCT FROM %(month)s
+             AND NOT EXISTS (SELECT 1 FROM raw.file
+                             WHERE source_kind = %(kind)s AND inbox_path = %(path)s AND status <> 'superseded')
            ORDER BY file_id LIMIT 1""",
-        (SOURCE_KIND, version.sha256, version.inbox_path, version.submission_month),
+        {"kind": SOURCE_KIND, "sha": version.sha256, "path": version.inbox_path, "month": version.submission_month},
     ).fetchone()
     return row[0] if row else None
 
@@ -272,7 +277,7 @@ def _settle_report_ids(conn: psycopg.Connection, version: FileVersion, file_id: 
                SELECT DISTINCT ON (h.external_id) h.external_id, h.file_id
                FROM holder h JOIN raw.file f ON f.file_id = h.file_id
                WHERE f.source_kind = %(kind)s AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s
-               ORDER BY h.external_id, f.submitted_at DESC, f.inbox_path DESC, f.file_id DESC),
+               ORDER BY h.external_id, f.submitted_at DESC, f.inbox_path COLLATE "C" DESC, f.file_id DESC),
            from_core AS (
                DELETE FROM core.report c USING raw.file f, latest l
                WHERE f.file_id = c.file_id AND f.source_kind = %(kind)s AND f.status = 'loaded'
@@ -296,6 +301,12 @@ def _settle_report_ids(conn: psycopg.Connection, version: FileVersion, file_id: 
                INSERT INTO raw.row_replacement (file_id, sheet, row_number, external_id, was, message,
                                                 replaced_by_file_id, content)
                SELECT file_id, sheet, row_number, external_id, was, message, replaced_by, content FROM gone),
+           marks_kept AS (  -- an editor's duplicate mark outlives the report being sent again without one
+               UPDATE core.report w SET duplicate_of = g.content ->> 'duplicate_of'
+               FROM gone g, latest l
+               WHERE g.was = 'core' AND g.content ->> 'duplicate_of' IS NOT NULL
+                 AND l.external_id = g.external_id AND w.file_id = l.file_id AND w.external_id = g.external_id
+                 AND w.duplicate_of IS NULL),
            recounted AS (
                UPDATE raw.file f
                SET rows_loaded = f.rows_loaded - n.core, rows_quarantined = f.rows_quarantined - n.quarantine
@@ -324,7 +335,7 @@ def current_reports_by_id(conn: psycopg.Connection, version: FileVersion, report
     query = sql.SQL(
         """SELECT {columns}, c.content_hash FROM core.report c JOIN raw.file f ON f.file_id = c.file_id
            WHERE f.source_kind = %(kind)s AND f.status = 'loaded' AND f.submission_month IS NOT DISTINCT FROM %(month)s
-             AND f.inbox_path <> %(path)s AND c.external_id = ANY(%(ids)s)
+             AND c.external_id = ANY(%(ids)s)
            ORDER BY c.report_key"""
     ).format(columns=sql.SQL(", ").join(sql.Identifier("c", f) for f in RECORD_FIELDS))
     rows = conn.execute(query, {"kind": SOURCE_KIND, "month": version.submission_month, "path": version.inbox_path,
@@ -373,7 +384,7 @@ def load_file(
             r.record["external_id"] for i, r in enumerate(rows)
             if r.record.get("external_id") and not (r.duplicate_mark and i in problems)
         })
-        superseded, restored = _supersede_previous(conn, version, file_id, report_ids)
+        superseded, restored = _supersede_previous(conn, version, file_id)
         result = LoadResult(file_id, superseded, restored=restored)
         copy_rows(
             conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
@@ -390,7 +401,8 @@ def load_file(
                 (
                     (qid, file_id, version.inbox_path, r.sheet, r.row_number,
                      "\n".join(f"{location(r.sheet, r.row_number, p.column)}: {p.reason}" for p in found),
-                     r.payload_json(), r.record.get("external_id"))
+                     # A duplicate mark that failed names a report; it gives no report of its own to stand for.
+                     r.payload_json(), None if r.duplicate_mark else r.record.get("external_id"))
                     for qid, (r, found) in zip(ids, rejected)
                 ),
             )
@@ -399,7 +411,18 @@ def load_file(
                 ((qid, p.column, p.field, p.value, p.reason) for qid, (_, found) in zip(ids, rejected) for p in found),
             )
         settled = _settle_report_ids(conn, version, file_id, report_ids)
-        result.replaced = [r for r in settled if r[1] != version.inbox_path]
+        # A row the old version had withdrawn comes back when it goes, and is withdrawn again at once when this
+        # version gives the same id: it never was back, and its history says so.
+        round_trip = {r[1:] for r in restored} & {r[1:] for r in settled}
+        if round_trip:
+            conn.execute(
+                """DELETE FROM raw.row_restoration r USING raw.row_replacement h
+                   WHERE r.restored_by_file_id = %(file_id)s AND h.replaced_by_file_id = %(file_id)s
+                     AND (r.file_id, r.sheet, r.row_number) = (h.file_id, h.sheet, h.row_number)""",
+                {"file_id": file_id},
+            )
+        result.restored = [r for r in restored if r[1:] not in round_trip]
+        result.replaced = [r for r in settled if r[1] != version.inbox_path and r[1:] not in round_trip]
         result.withdrawn = [r for r in settled if r[1] == version.inbox_path]
     return result
 
