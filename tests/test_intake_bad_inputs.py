@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from include.presswatch.intake import ingest_inbox
+import pytest
+
+from include.presswatch.intake import ingest_file, ingest_inbox
 from include.presswatch.sources import workbooks
 from tests.bad_inputs import bad_files, bad_rows_workbook
 from tests.workbooks import report, write_xlsx
@@ -78,3 +80,31 @@ def test_formula_and_sql_like_text_is_stored_as_written(conn, inbox):
     assert ("-5 градусов, акимат закрыт", "+7 777", "@tip") in stored
     assert any(s == "'); DROP TABLE core.report; --" for s, _, _ in stored)
     assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (3,)
+
+
+def test_a_file_the_warehouse_refuses_is_rolled_back_alone_and_named(conn, inbox):
+    # A refusal only the server can make (here a trigger standing in for, say, a constraint a migration added).
+    folder = inbox / "correspondents" / "2024-03"
+    write_xlsx(folder / "a_refused.xlsx", [report(), report(summary="Второе")])
+    write_xlsx(folder / "b_fine.xlsx", [report(summary="Третье")])
+    conn.execute("""CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF (SELECT inbox_path FROM raw.file WHERE file_id = NEW.file_id) LIKE '%refused%' THEN
+                            RAISE EXCEPTION 'refused by the test';
+                        END IF;
+                        RETURN NEW;
+                    END $$""")
+    conn.execute("CREATE TRIGGER refuse_one_file BEFORE INSERT ON raw.row FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()")
+    try:
+        outcomes = {o.inbox_path: o for o in ingest_inbox(conn, inbox, TODAY)}
+        refused, fine = outcomes["2024-03/a_refused.xlsx"], outcomes["2024-03/b_fine.xlsx"]
+        assert (refused.status, fine.status, fine.rows_loaded) == ("failed", "loaded", 1)
+        assert "refused by the test" in refused.describe()
+        assert conn.execute("SELECT inbox_path FROM raw.file").fetchall() == [("2024-03/b_fine.xlsx",)]
+        assert conn.execute("SELECT summary FROM core.report").fetchall() == [("Третье",)]
+        with pytest.raises(RuntimeError, match="a_refused.xlsx: failed"):
+            ingest_file(conn, inbox, "2024-03/a_refused.xlsx", TODAY)
+    finally:
+        conn.rollback()
+        conn.execute("DROP TRIGGER IF EXISTS refuse_one_file ON raw.row")
+        conn.commit()
