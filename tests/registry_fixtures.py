@@ -43,6 +43,7 @@ def write_watchlist(inbox: Path, rows: list[tuple[str, str]]) -> None:
 
 
 # What a loopback server answers to a GET: the request path and headers → (status, headers, body, delay in seconds).
+# A Content-Length in the headers larger than the body makes an answer cut short (the connection then closes).
 Responder = Callable[[str, dict], tuple[int, dict, bytes, float]]
 
 
@@ -58,7 +59,8 @@ def loopback_server(respond: Responder) -> Iterator[str]:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
+            if "Content-Length" not in headers:
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
 

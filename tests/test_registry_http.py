@@ -3,9 +3,7 @@ timeouts, bodies cut short, conditional GET, next_url pagination, invalid JSON a
 
 import functools
 import json
-import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -48,28 +46,14 @@ def cut_short_server(body: bytes, times: int | None = None, headers: dict | None
     list of requests served (True for each one cut short). ``headers`` are added to every answer."""
     served: list[bool] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            cut = times is None or len(served) < times
-            served.append(cut)
-            self.send_response(200)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: len(body) // 2] if cut else body)
+    def respond(path: str, _headers: dict):
+        cut = times is None or len(served) < times
+        served.append(cut)
+        promised = {**(headers or {}), "Content-Length": str(len(body))}
+        return 200, promised, body[: len(body) // 2] if cut else body, 0
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", served
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with loopback_server(respond) as base:
+        yield base, served
 
 
 def test_429_with_retry_after_and_a_500_are_retried_then_succeed(server):
