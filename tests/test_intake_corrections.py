@@ -166,8 +166,6 @@ def test_a_new_version_with_the_bytes_of_another_file_still_replaces_its_path(co
     assert summaries(conn, "K") == ["Из a"], "the old version of b.xlsx is no longer what the path holds"
 
 
-@pytest.mark.xfail(strict=True, reason="known: a copy is skipped as identical to a file that changes later in the "
-                   "same run, and only the next run loads it")
 def test_a_copy_skipped_as_identical_is_loaded_once_its_twin_changes_in_the_same_run(conn, inbox):
     folder = inbox / "correspondents" / "2024-03"
     put(inbox, "2024-03/b.xlsx", [report(report_id="X", summary="Первое")])

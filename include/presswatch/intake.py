@@ -57,6 +57,7 @@ class FileOutcome:
     rows_withdrawn: int = 0  # rows of this file withdrawn: a later file of the month gives their report ids
     report_path: str | None = None  # the readable intake report, when written
     problems: list[str] = field(default_factory=list)  # one line per column or file-level problem
+    identical_to: str | None = None  # skipped: another current file of the month has exactly these bytes
 
     def describe(self) -> str:
         if self.status == "quarantined":
@@ -236,7 +237,8 @@ def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
         return FileOutcome(prepared.inbox_path, "unchanged")
     twin = load_reports.identical_current_file(conn, version)
     if twin is not None:
-        return FileOutcome(prepared.inbox_path, "unchanged", reason=f"identical to {twin}, already loaded")
+        return FileOutcome(prepared.inbox_path, "unchanged", reason=f"identical to {twin}, already loaded",
+                           identical_to=twin)
     if prepared.reason is not None:
         result = load_reports.quarantine_file(conn, version, prepared.reason)
         outcome = FileOutcome(prepared.inbox_path, "quarantined", reason=prepared.reason, file_id=result.file_id,
@@ -448,6 +450,7 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     # 5 ms switch interval every round trip would wait for the reading thread's time slice to end.
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
+    twins: list[tuple[_Prepared, dict[int, list[Problem]]]] = []
     reader.start()
     try:
         while True:
@@ -464,7 +467,14 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
                     size = len(prepared.read.rows)
                     mine = {i - offset: p for i, p in found.items() if offset <= i < offset + size}
                     offset += size
-                outcomes[prepared.inbox_path] = _check_and_load(conn, prepared, mine, storage, today)
+                outcome = _check_and_load(conn, prepared, mine, storage, today)
+                outcomes[prepared.inbox_path] = outcome
+                if outcome.identical_to is not None:
+                    twins.append((prepared, mine))
+        # A copy skipped as identical to a file that this run then replaced would stay unloaded until the next
+        # run (which would then change the tables): look at the copies again now.
+        for prepared, mine in twins:
+            outcomes[prepared.inbox_path] = _check_and_load(conn, prepared, mine, storage, today)
     finally:
         stop.set()
         reader.join()
