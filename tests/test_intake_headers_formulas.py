@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 
 from include.presswatch.intake import ingest_file, ingest_inbox
+from include.presswatch.normalize.headers import HEADER_SEARCH_ROWS
 from include.presswatch.sources.formulas import _CHUNK_BYTES as FORMULA_SCAN_CHUNK_BYTES
 from include.presswatch.sources.workbooks import formula_without_value, read_workbook
 from tests.test_intake_bad_inputs import unaccounted_rows
@@ -168,6 +169,11 @@ def test_a_group_label_merged_across_columns_is_read_over_each_of_its_sub_header
 
     (sheet,) = read_workbook(path).sheets
 
+    assert_each_sub_header_is_read_with_its_group_label(sheet)
+
+
+def assert_each_sub_header_is_read_with_its_group_label(sheet) -> None:
+    """GROUPED_HEADER read with GROUPED_MERGES: every column named, the first data row's values in their fields."""
     assert sheet.header.columns == GROUPED_FIELDS
     assert (sheet.header.headers[9], sheet.header.headers[11]) == ("Тип истца", "Сумма взыскания")
     assert (sheet.header.unknown, sheet.header.duplicates) == ([], [])
@@ -222,13 +228,20 @@ def test_without_merge_information_a_group_label_stays_over_its_first_column(tmp
     assert sheet.header.unknown == ["истца", "взыскания"]
 
 
+BANNER = ["Мониторинг за март 2024"] + [None] * 11
+
+
 def test_a_banner_merged_across_all_columns_stays_out_of_a_grouped_header(tmp_path):
-    banner = ["Мониторинг за март 2024"] + [None] * 11
-    path = write_grid_xlsx(tmp_path / "a.xlsx", [banner] + GROUPED_HEADER + grouped_rows(2), [
+    path = write_grid_xlsx(tmp_path / "a.xlsx", [BANNER] + GROUPED_HEADER + grouped_rows(2), [
         "A1:L1", *(shift_down(cells) for cells in GROUPED_MERGES)])
 
     (sheet,) = read_workbook(path).sheets
 
+    assert_the_banner_stays_out_of_the_grouped_header(sheet)
+
+
+def assert_the_banner_stays_out_of_the_grouped_header(sheet) -> None:
+    """BANNER merged over all columns, above GROUPED_HEADER and two data rows."""
     assert (sheet.header.row_index, sheet.header.height) == (2, 2)
     assert sheet.header.columns == GROUPED_FIELDS
     assert not [text for text in sheet.header.headers.values() if "Мониторинг" in text]
@@ -260,6 +273,11 @@ def test_a_workbook_with_group_labels_over_several_columns_loads_every_column(co
 
     (outcome,) = ingest_inbox(conn, inbox, TODAY)
 
+    assert_every_grouped_column_is_loaded(conn, outcome)
+
+
+def assert_every_grouped_column_is_loaded(conn, outcome) -> None:
+    """A file of GROUPED_HEADER and grouped_rows(3), with GROUPED_MERGES, loaded whole."""
     assert (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (
         "loaded", 3, 3, 0), outcome.describe()
     assert unaccounted_rows(conn) == []
@@ -451,3 +469,110 @@ def test_an_ods_formula_without_a_saved_value_quarantines_its_row_and_the_rest_l
     outcome = ingest_file(conn, inbox, "2024-03/scripted.ods", TODAY)
 
     assert_only_the_formula_row_is_quarantined(conn, outcome)
+
+
+# --- Merged cells of an OpenDocument spreadsheet ---------------------------------------------------------
+# calamine gives no merged ranges for ods: they are read from content.xml, as far down as a header can reach.
+
+
+def merged_range(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """C1:D2 → ((0, 2), (1, 3)): first and last row and column, 0-based (columns A to Z)."""
+    first, last = ((int(cell[1:]) - 1, ord(cell[0]) - ord("A")) for cell in cells.split(":"))
+    return first, last
+
+
+def merged_ods_rows(grid: list[list], merges: list[str] = ()) -> list[str]:
+    """The grid's rows with its merged cells as LibreOffice writes them: the first cell spans the range, the
+    others are covered cells (each takes its place on the grid and shows nothing)."""
+    spans, covered = {}, set()
+    for cells in merges:
+        (first_row, first_column), (last_row, last_column) = merged_range(cells)
+        spans[(first_row, first_column)] = (last_row - first_row + 1, last_column - first_column + 1)
+        covered |= {(row, column) for row in range(first_row, last_row + 1)
+                    for column in range(first_column, last_column + 1)} - {(first_row, first_column)}
+    rows = []
+    for row, line in enumerate(grid):
+        cells = []
+        for column, value in enumerate(line):
+            if (row, column) in covered:
+                cells.append("<table:covered-table-cell/>")
+            elif (row, column) in spans:
+                down, across = spans[(row, column)]
+                cells.append(ods_cell(value).replace("<table:table-cell", (
+                    f'<table:table-cell table:number-rows-spanned="{down}" table:number-columns-spanned="{across}"'), 1))
+            else:
+                cells.append(ods_cell(value))
+        rows.append(ods_row(cells))
+    return rows
+
+
+def grouped_ods_table(name: str, grid: list[list], merges: list[str] = GROUPED_MERGES) -> str:
+    """A sheet as LibreOffice saves it: column styles first, the header's two rows as the rows repeated on
+    each printed page (a group of their own), the rest of the sheet as one empty repeated row at the end."""
+    rows = merged_ods_rows(grid, merges)
+    return ods_table(name, ['<table:table-column table:number-columns-repeated="12"/>',
+                            f"<table:table-header-rows>{''.join(rows[:2])}</table:table-header-rows>",
+                            *rows[2:], ODS_REST_OF_SHEET])
+
+
+def unparsable(text: str) -> str:
+    """A text cell whose paragraph is closed by the wrong tag: calamine reads it, the XML parser refuses it."""
+    return f'<table:table-cell office:value-type="string"><text:p>{xml_escape(text)}</text:span></table:table-cell>'
+
+
+def test_a_group_label_merged_across_columns_is_read_over_each_of_its_sub_headers_in_an_ods_sheet(tmp_path):
+    path = write_ods_content(tmp_path / "a.ods", grouped_ods_table("Март", GROUPED_HEADER + grouped_rows(1)))
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert_each_sub_header_is_read_with_its_group_label(sheet)
+
+
+def test_an_ods_workbook_with_group_labels_over_several_columns_loads_every_column(conn, inbox):
+    write_ods_content(inbox / "correspondents" / "2024-03" / "grouped.ods",
+                      grouped_ods_table("Март", GROUPED_HEADER + grouped_rows(3)))
+
+    (outcome,) = ingest_inbox(conn, inbox, TODAY)
+
+    assert_every_grouped_column_is_loaded(conn, outcome)
+
+
+def test_a_banner_merged_across_all_columns_stays_out_of_a_grouped_header_in_an_ods_sheet(tmp_path):
+    path = write_ods_content(tmp_path / "a.ods", ods_table("Март", [*merged_ods_rows(
+        [BANNER] + GROUPED_HEADER + grouped_rows(2), ["A1:L1", *(shift_down(cells) for cells in GROUPED_MERGES)],
+    ), ODS_REST_OF_SHEET]))
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert_the_banner_stays_out_of_the_grouped_header(sheet)
+
+
+def test_an_ods_sheet_is_parsed_for_its_merges_no_further_than_a_header_can_reach(tmp_path):
+    # A row the XML parser refuses, below the rows a header is searched in: the merges above it are read,
+    # and so are those of the next sheet, which the rest of this one is searched through to find.
+    rows = [list(row) for row in grouped_rows(1) * (HEADER_SEARCH_ROWS + 10)]
+    below = HEADER_SEARCH_ROWS + 5
+    rows[below - len(GROUPED_HEADER)][5] = unparsable("Иск к редакции, записан другой программой")
+    path = write_ods_content(tmp_path / "a.ods", grouped_ods_table("Март", GROUPED_HEADER + rows)
+                             + grouped_ods_table("Апрель", GROUPED_HEADER + grouped_rows(1)))
+
+    march, april = read_workbook(path).sheets
+
+    assert_each_sub_header_is_read_with_its_group_label(march)
+    assert_each_sub_header_is_read_with_its_group_label(april)
+    assert len(march.rows) == HEADER_SEARCH_ROWS + 10
+    (unusual,) = [row for row in march.rows if row.row_number == below + 1]
+    assert fields_of(march, unusual)["summary"] == "Иск к редакции, записан другой программой"
+
+
+def test_an_ods_sheet_whose_top_the_xml_parser_refuses_is_read_without_merges_and_other_sheets_keep_theirs(
+        tmp_path):
+    path = write_ods_content(tmp_path / "a.ods", (
+        ods_table("Заметки", [ods_row([unparsable("проверено редактором")])])
+        + grouped_ods_table("Март", GROUPED_HEADER + grouped_rows(1))))
+
+    book = read_workbook(path)
+
+    assert [name for name, _ in book.skipped_sheets] == ["Заметки"]
+    (march,) = book.sheets
+    assert_each_sub_header_is_read_with_its_group_label(march)

@@ -25,6 +25,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+from .ods_grid import TABLE_NS, placed_cells
+
 _RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CHUNK_BYTES = 1 << 20
@@ -133,16 +135,8 @@ def _xlsx_formulas_without_value(path: Path) -> dict[str, dict[tuple[int, int], 
         return found
 
 
-_ODS_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_ODS_TABLE = f"{{{_ODS_TABLE_NS}}}table"
-_ODS_ROW = f"{{{_ODS_TABLE_NS}}}table-row"
-_ODS_CELL = f"{{{_ODS_TABLE_NS}}}table-cell"
-_ODS_COVERED_CELL = f"{{{_ODS_TABLE_NS}}}covered-table-cell"  # under a merge: takes a column, shows nothing
-_ODS_NAME = f"{{{_ODS_TABLE_NS}}}name"
-_ODS_FORMULA = f"{{{_ODS_TABLE_NS}}}formula"
-_ODS_ROWS_REPEATED = f"{{{_ODS_TABLE_NS}}}number-rows-repeated"
-_ODS_COLUMNS_REPEATED = f"{{{_ODS_TABLE_NS}}}number-columns-repeated"
+_ODS_FORMULA = f"{{{TABLE_NS}}}formula"
 _ODS_VALUE_TYPE = f"{{{_ODS_OFFICE_NS}}}value-type"
 # The attributes calamine reads a cell's value from; without one it reads the text only of a string cell.
 _ODS_VALUES = tuple(f"{{{_ODS_OFFICE_NS}}}{name}" for name in (
@@ -186,10 +180,6 @@ def _ods_may_hold_formula_without_value(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def _ods_repeats(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
-
-
 def _ods_shown(formula: str) -> str:
     """The formula as LibreOffice shows it: "of:=[.B2]&[.C2]" → "=B2&C2"."""
     namespace, colon, rest = formula.partition(":")
@@ -201,51 +191,27 @@ def _ods_shown(formula: str) -> str:
 
 
 def _ods_formulas_without_value(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Rows and columns are counted as calamine counts them: every table-row of the sheet, in whatever group
-    it stands, and every cell, covered ones too, each as many times as it is repeated."""
+    """Rows and columns are counted as calamine counts them (see ods_grid.placed_cells)."""
     found: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(path) as archive:
         if not _ods_may_hold_formula_without_value(archive):
             return found
         listed = 0
-        cells: dict[tuple[int, int], str] | None = None  # the current sheet's; None in a table without a name
-        depth = 0  # of tables: a table inside a cell is no part of the sheet's grid
-        row_index = row_repeats = column_index = 0
         with archive.open("content.xml") as stream:
-            for event, element in ET.iterparse(stream, events=("start", "end")):
-                tag = element.tag
-                if tag == _ODS_TABLE:
-                    depth += 1 if event == "start" else -1
-                    if event == "start" and depth == 1:
-                        name = element.get(_ODS_NAME)
-                        cells = {} if name is not None else None
-                        row_index = 0
-                    elif event == "end" and depth == 0:
-                        if cells:
-                            found[name] = cells
-                        element.clear()
-                elif depth != 1 or cells is None:
+            for cell in placed_cells(ET.iterparse(stream, events=("start", "end"))):
+                element = cell.element
+                formula = element.get(_ODS_FORMULA)
+                if (cell.covered or formula is None or element.get(_ODS_VALUE_TYPE) == "string"
+                        or any(value in element.attrib for value in _ODS_VALUES)):
                     continue
-                elif tag == _ODS_ROW:
-                    if event == "start":
-                        row_repeats = _ods_repeats(element.get(_ODS_ROWS_REPEATED))
-                        column_index = 0
-                    else:
-                        row_index += row_repeats
-                        element.clear()  # a row at a time: memory stays flat however long the sheet
-                elif event == "start" and tag in (_ODS_CELL, _ODS_COVERED_CELL):
-                    column_repeats = _ods_repeats(element.get(_ODS_COLUMNS_REPEATED))
-                    formula = element.get(_ODS_FORMULA)
-                    if (tag == _ODS_CELL and formula is not None and element.get(_ODS_VALUE_TYPE) != "string"
-                            and not any(value in element.attrib for value in _ODS_VALUES)):
-                        listed += row_repeats * column_repeats
-                        if listed > _ODS_MAX_CELLS_LISTED:
-                            raise ValueError(f"more than {_ODS_MAX_CELLS_LISTED} formula cells without a value")
-                        shown = _ods_shown(formula)
-                        for row in range(row_index, row_index + row_repeats):
-                            for column in range(column_index, column_index + column_repeats):
-                                cells[(row, column)] = shown
-                    column_index += column_repeats
+                listed += cell.rows * cell.columns
+                if listed > _ODS_MAX_CELLS_LISTED:
+                    raise ValueError(f"more than {_ODS_MAX_CELLS_LISTED} formula cells without a value")
+                shown = _ods_shown(formula)
+                cells = found.setdefault(cell.sheet, {})
+                for row in range(cell.row, cell.row + cell.rows):
+                    for column in range(cell.column, cell.column + cell.columns):
+                        cells[(row, column)] = shown
     return found
 
 

@@ -20,6 +20,7 @@ from typing import Iterable
 from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, Merge, find_duplicate_marks_header, find_header
 from ..normalize.text import clean_cell
 from .formulas import formulas_without_value
+from .ods_grid import merged_cells
 
 log = logging.getLogger(__name__)
 
@@ -275,11 +276,17 @@ def _read_spreadsheet(path: Path, head: bytes, book: Workbook) -> None:
     formulas = _formulas_without_value(path)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
+        ods_merges = None  # read from content.xml, for every sheet at once, when calamine gives none
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             grid = sheet.to_python(skip_empty_area=False)
             # Merged ranges are counted from A1 as the grid is; None where calamine has none for the format (ods).
-            _sheet_from_grid(name, grid, book, formulas.get(name), sheet.merged_cell_ranges or ())
+            merges = sheet.merged_cell_ranges
+            if merges is None and suffix == ".ods":
+                if ods_merges is None:
+                    ods_merges = _ods_merged_cells(path, workbook.sheet_names)
+                merges = ods_merges.get(name)
+            _sheet_from_grid(name, grid, book, formulas.get(name), merges or ())
     except calamine.PasswordError:
         raise UnreadableFile("the workbook is password-protected; send it without a password") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
@@ -296,6 +303,16 @@ def _formulas_without_value(path: Path) -> dict[str, dict[tuple[int, int], str]]
         return formulas_without_value(path)
     except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
         log.warning("%s: formula cells not checked (%s: %s)", path.name, type(exc).__name__, exc)
+        return {}
+
+
+def _ods_merged_cells(path: Path, sheet_names: list[str]) -> dict[str, list[Merge]]:
+    """The merged cells at the top of each sheet of an ods workbook; none when content.xml cannot be read
+    for them (calamine, which read the cells, is more lenient than the XML parser)."""
+    try:
+        return merged_cells(path, sheet_names, HEADER_SEARCH_ROWS)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+        log.warning("%s: merged cells not read (%s: %s)", path.name, type(exc).__name__, exc)
         return {}
 
 
