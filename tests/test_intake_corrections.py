@@ -162,7 +162,7 @@ def test_a_new_version_with_the_bytes_of_another_file_still_replaces_its_path(co
     assert summaries(conn, "K") == ["Из b"]
     # b.xlsx is overwritten with a copy of c.xlsx: b no longer gives K.
     shutil.copy(inbox / "correspondents/2024-03/c.xlsx", inbox / "correspondents/2024-03/b.xlsx")
-    outcome = load(conn, inbox, "2024-03/b.xlsx", 4)
+    load(conn, inbox, "2024-03/b.xlsx", 4)
     assert summaries(conn, "K") == ["Из a"], "the old version of b.xlsx is no longer what the path holds"
 
 

@@ -83,7 +83,7 @@ def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
     return row is not None
 
 
-def _lock_path(conn: psycopg.Connection, version: FileVersion) -> None:
+def _lock_for_load(conn: psycopg.Connection, version: FileVersion) -> None:
     """Take the locks a load holds until its transaction ends: the submission month (a load must see the rows
     of the month's other files, to settle which file a report id belongs to), then the path (two workers
     loading versions of it would both supersede the same old version). Always month first, evaluated left to
@@ -347,7 +347,7 @@ def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str)
     """Record a file that could not be read at all, with its reason. It replaces the path's current version,
     whose corrections by report id are undone."""
     with conn.transaction():
-        _lock_path(conn, version)
+        _lock_for_load(conn, version)
         file_id = _insert_file(conn, version, "quarantined")
         superseded, restored = _supersede_previous(conn, version, file_id)
         result = LoadResult(file_id, superseded, restored=restored)
@@ -374,7 +374,7 @@ def load_file(
     accepted = [v for i, v in enumerate(values.report) if i not in problems]
     rejected = [(r, problems[i]) for i, r in enumerate(rows) if i in problems]
     with conn.transaction():
-        _lock_path(conn, version)
+        _lock_for_load(conn, version)
         file_id = _insert_file(
             conn, version, "loaded", rows_read=len(rows), rows_loaded=len(accepted),
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
