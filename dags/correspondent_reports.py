@@ -12,7 +12,9 @@ cannot be read at all) and rebuilds `core.legal_case`.
 Each file is a mapped task of its own: one bad file never stops the others. A file whose bytes were
 already loaded from the same path is skipped; a changed file replaces its previous version. The tasks load
 concurrently, yet a report id given by two files of a month belongs to the later one in submission order (the
-run's start, then the path), not to whichever task finished last.
+run's start, then the path), not to whichever task finished last. A file skipped because another current file
+of its month has the same bytes is looked at again once every file is loaded (`recheck_identical_copies`): if
+another task of the run replaced that file, the copy is loaded in this run, not by the next one.
 
 Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled sample inbox).
 """
@@ -26,6 +28,13 @@ from airflow.sdk import Asset, Param, dag, get_current_context, task
 from include.presswatch.ops.dag_defaults import default_args
 
 CORE_REPORTS = Asset(name="presswatch_core_report", uri="postgres://warehouse:5432/presswatch/core/report")
+
+
+def submitted_at(run) -> dt.datetime:
+    """When the run's files were submitted, the same for every task of the run: every file of the run is ordered
+    after earlier runs' files by the run's start, then by path, whichever mapped task loads first. That decides
+    which file a report id given twice belongs to."""
+    return run.start_date or run.run_after
 
 
 @dag(
@@ -72,37 +81,59 @@ def correspondent_reports():
 
         context = get_current_context()
         context["inbox_path"] = inbox_path
-        # Every file of the run is ordered after earlier runs' files by the run's start, then by path, whichever
-        # mapped task loads first: that decides which file a report id given twice belongs to.
-        run = context["dag_run"]
         with connect() as conn:
             # The file's intake report (what was rejected and why) goes to <storage>/intake/YYYY-MM/.
             outcome = intake.ingest_file(
                 conn, settings.inbox_dir(params.get("inbox")), inbox_path, storage=settings.storage_dir(),
-                submitted_at=run.start_date or run.run_after,
+                submitted_at=submitted_at(context["dag_run"]),
             )
         print(outcome.describe())
         for line in outcome.problems:
             print(f"  rejected: {line}")
         return dataclasses.asdict(outcome)
 
+    @task(trigger_rule="all_done")
+    def recheck_identical_copies(outcomes: list[dict], params=None) -> list[dict]:
+        """Ingest again the files skipped as identical to another file, which another task may have replaced."""
+        import dataclasses
+
+        from include.presswatch import intake_recheck, settings
+        from include.presswatch.warehouse.connection import connect
+
+        outcomes = list(outcomes)
+        if not intake_recheck.copies_to_recheck(outcomes):
+            return []
+        with connect() as conn:
+            rechecked = intake_recheck.recheck_identical_copies(
+                conn, settings.inbox_dir(params.get("inbox")), outcomes, storage=settings.storage_dir(),
+                submitted_at=submitted_at(get_current_context()["dag_run"]),
+            )
+        for outcome in rechecked:
+            print(f"rechecked {outcome.describe()}")
+        failed = [o.describe() for o in rechecked if o.status == "failed"]
+        if failed:  # the others are committed; the task fails so that the refused files are retried
+            raise RuntimeError("; ".join(failed))
+        return [dataclasses.asdict(o) for o in rechecked]
+
     @task(trigger_rule="all_done", outlets=[CORE_REPORTS])
-    def refresh_cases_and_report(outcomes: list[dict]) -> dict:
+    def refresh_cases_and_report(outcomes: list[dict], rechecked: list[dict] | None) -> dict:
         """Rebuild the legal cases and log what the run read, loaded and quarantined."""
         from include.presswatch.intake import summarize_outcomes
+        from include.presswatch.intake_recheck import final_outcomes
         from include.presswatch.warehouse.connection import connect
         from include.presswatch.warehouse.load_reports import refresh_legal_cases
 
         with connect() as conn:
             cases = refresh_legal_cases(conn)
-        summary = summarize_outcomes([o for o in outcomes if o])
+        summary = summarize_outcomes(final_outcomes(outcomes, rechecked))
         summary["legal_cases"] = cases
         print(f"correspondent intake: {summary}")
         return summary
 
     files = find_files()
     prepare_warehouse() >> files
-    refresh_cases_and_report(ingest.expand(inbox_path=files))
+    outcomes = ingest.expand(inbox_path=files)
+    refresh_cases_and_report(outcomes, recheck_identical_copies(outcomes))
 
 
 correspondent_reports()
