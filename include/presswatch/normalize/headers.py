@@ -11,6 +11,12 @@ from .text import clean_cell, fold
 
 # A title block above the table is common; a header further down than this is not a header.
 HEADER_SEARCH_ROWS = 30
+# A header may be written over this many rows at most: a group title merged over several groups, their labels and
+# the sub-headers, or a header's words over three stacked cells. Each row more is another candidate at each row
+# searched, on every sheet.
+MAX_HEADER_ROWS = 3
+# The rows of a sheet a header can reach: those to read (cells, merges) to find it.
+HEADER_ROWS_READ = HEADER_SEARCH_ROWS + MAX_HEADER_ROWS - 1
 MIN_RECOGNIZED = 3
 MIN_REQUIRED = 2
 
@@ -39,14 +45,14 @@ def field_for(header: object) -> str | None:
 
 @dataclass
 class HeaderRow:
-    # 0-based index in the sheet of the header's last row: data starts below it. For a two-row header this is
-    # the lower row (the sub-headers), which is what the intake report gives as the sheet's "header_row".
+    # 0-based index in the sheet of the header's last row: data starts below it. For a header over several rows
+    # this is the lowest one (the sub-headers), which is what the intake report gives as the sheet's "header_row".
     row_index: int
     columns: dict[int, str]  # column index → field
     headers: dict[int, str]  # column index → header text as written
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
-    height: int = 1  # 2 when sub-headers sit under merged group cells (see find_header)
+    height: int = 1  # the rows the header is written over, when sub-headers sit under group cells (see find_header)
     duplicate_marks: bool = False  # an editor's list of duplicate marks: report ids only, no report fields
 
     @property
@@ -88,12 +94,12 @@ def _group_spans(merges: Iterable[Merge]) -> dict[int, list[tuple[int, int]]]:
 
 def _with_group_labels(upper: dict[int, str], lower: dict[int, str],
                        spans: Iterable[tuple[int, int]]) -> dict[int, str]:
-    """The upper row of a two-row header with each group label in every column of its merged cell.
+    """The upper row of a header with each group label in every column of its merged cell.
 
     A reader gives a merged cell's text only in its first column; the group stands over the sub-header of
     each column it spans ("Тип" over "нарушителя" and "истца"), so each of them is read with it. Only
-    columns with a sub-header take the label: a column the merged cell covers down to the data has one
-    header, in its first column.
+    columns with a sub-header (``lower``: the labels of the header's rows below) take the label: a column
+    the merged cell covers down to the data has one header, in its first column.
     """
     spread = dict(upper)
     for first, last in spans:
@@ -105,22 +111,25 @@ def _with_group_labels(upper: dict[int, str], lower: dict[int, str],
     return spread
 
 
-def _two_row_labels(upper: dict[int, str], lower: dict[int, str]) -> dict[int, str]:
-    """One label per column of a header written over two rows.
+def _stacked_labels(upper: dict[int, str], lower: _Candidate) -> dict[int, str]:
+    """One label per column of a header written over a row and the rows below it (``lower``, read as one).
 
-    The lower row holds the sub-headers. Where it is empty the upper cell stands for the column: a header
-    merged vertically over both rows (spreadsheet readers give a merged cell's text only in its top-left
-    cell, so the lower half reads as empty). A sub-header that names a field stands alone: a group label
+    ``lower`` holds the sub-headers. Where it is empty the upper cell stands for the column: a header
+    merged vertically over the rows (spreadsheet readers give a merged cell's text only in its top-left
+    cell, so the lower part reads as empty). A sub-header that names a field stands alone: a group label
     over several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
     is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
-    keeps both parts of what the correspondent wrote.
+    keeps every part of what the correspondent wrote.
+
+    Over more rows, this is applied from the bottom up: a column takes the fewest rows from the
+    bottom that name a field together ("Тип" over "истца", under the group title "Судебное дело"), else all.
     """
     labels = {}
-    for index in sorted(upper.keys() | lower.keys()):
-        top, bottom = upper.get(index), lower.get(index)
+    for index in sorted(upper.keys() | lower.labels.keys()):
+        top, bottom = upper.get(index), lower.labels.get(index)
         if bottom is None:
             labels[index] = top
-        elif top is None or field_for(bottom):
+        elif top is None or lower.matched[index]:
             labels[index] = bottom
         else:
             labels[index] = f"{top} {bottom}"
@@ -156,11 +165,11 @@ class _Candidate:
         return header
 
 
-def _reads_as_header_words(pair: _Candidate, lower: dict[int, str]) -> bool:
-    """Whether every cell of the lower row names a field, alone or joined with the cell above ("Дата" over
-    "события"): then it is the end of the header, though the upper row alone names the same fields. A data
+def _reads_as_header_words(stack: _Candidate, lowest: dict[int, str]) -> bool:
+    """Whether every cell of the lowest row names a field, alone or joined with the cells above ("Дата" over
+    "события"): then it is the end of the header, though the rows above alone name the same fields. A data
     row never does ("Дата 12.03.2024", "Источник корреспондент" name nothing)."""
-    return all(pair.matched.get(index) for index in lower)
+    return all(stack.matched.get(index) for index in lowest)
 
 
 # A sheet that names only these fields is an editor's list of duplicate marks, not reports.
@@ -182,25 +191,52 @@ def find_duplicate_marks_header(rows: list[list[object]]) -> HeaderRow | None:
 def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> HeaderRow | None:
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
-    The header is the first row that names enough known fields, or that row together with the row below it
-    when the two read as one header: group cells merged over sub-headers, naming more fields than either
-    row alone, or header words split over the two rows. Taking the pair only then keeps a title above the
-    header, and the first data row below it, out of the header.
+    The header is the first row that names enough known fields, or that row together with the rows below it
+    (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header: group cells merged over
+    sub-headers, naming more fields than any fewer of those rows, or header words split over the rows.
+    Taking more rows only then keeps a title above the header, and the first data row below it, out of the
+    header. Each row and the rows below it are combined once, from the bottom up, so the search costs a few
+    candidates per row.
 
     ``merges``: the sheet's merged cells, where the file records them (not in CSV). A group label merged
     across several columns is then read over each of their sub-headers; without them, over the first one.
     """
-    labels = [_labels(row) for row in rows[:HEADER_SEARCH_ROWS + 1]]
+    labels = [_labels(row) for row in rows[:HEADER_ROWS_READ]]
     spans = _group_spans(merges)
+    stacks: dict[tuple[int, int], _Candidate | None] = {}
+
+    def stack(first: int, height: int) -> _Candidate | None:
+        """Rows first .. first + height - 1 read as one header; None when one of them is empty or missing."""
+        key = (first, height)
+        if key not in stacks:
+            if first + height > len(labels) or not all(labels[first:first + height]):
+                stacks[key] = None
+            elif height == 1:
+                stacks[key] = _Candidate(first, labels[first])
+            else:
+                lower = stack(first + 1, height - 1)
+                upper = _with_group_labels(labels[first], lower.labels, spans.get(first, ()))
+                stacks[key] = _Candidate(first + height - 1, _stacked_labels(upper, lower), height)
+        return stacks[key]
+
+    def ends_here(first: int, height: int) -> bool:
+        """Whether the rows read as one header: better than any fewer of them, or the same as without the
+        lowest row, which then completes the header's words."""
+        candidate = stack(first, height)
+        if candidate is None or not candidate.is_header:
+            return False
+        fewer = max(stack(top, size).score
+                    for size in range(1, height) for top in range(first, first + height - size + 1))
+        return candidate.score > fewer or (
+            candidate.score == stack(first, height - 1).score
+            and _reads_as_header_words(candidate, labels[first + height - 1]))
+
     for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        single = _Candidate(row_index, labels[row_index])
-        if row_index + 1 < len(labels) and labels[row_index] and labels[row_index + 1]:
-            lower = _Candidate(row_index + 1, labels[row_index + 1])
-            upper = _with_group_labels(labels[row_index], labels[row_index + 1], spans.get(row_index, ()))
-            pair = _Candidate(row_index + 1, _two_row_labels(upper, labels[row_index + 1]), height=2)
-            if pair.is_header and (pair.score > max(single.score, lower.score) or (
-                    pair.score == single.score and _reads_as_header_words(pair, labels[row_index + 1]))):
-                return pair.header()
-        if single.is_header:
+        # The most rows first: a group row may already name enough fields to be a header on its own.
+        for height in range(MAX_HEADER_ROWS, 1, -1):
+            if ends_here(row_index, height):
+                return stack(row_index, height).header()
+        single = stack(row_index, 1)
+        if single is not None and single.is_header:
             return single.header()
     return None

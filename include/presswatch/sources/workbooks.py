@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..normalize.headers import HEADER_SEARCH_ROWS, HeaderRow, Merge, find_duplicate_marks_header, find_header
+from ..normalize.headers import (HEADER_ROWS_READ, HEADER_SEARCH_ROWS, HeaderRow, Merge, find_duplicate_marks_header,
+                                 find_header)
 from ..normalize.text import clean_cell
 from .formulas import formulas_without_value
 from .ods_grid import merged_cells
@@ -147,7 +148,7 @@ def _sheet_from_grid(name: str, grid: list[list[object]], book: Workbook,
     width = max(header.headers) + 1
     unreadable = _unreadable_by_row(formulas, grid, header, width) if formulas else {}
     rows = []
-    # Data starts below the header's last row (the lower one of a two-row header).
+    # Data starts below the header's last row (the lowest one of a header over several rows).
     for index in range(header.row_index + 1, len(grid)):
         cells = grid[index]
         if _is_blank(cells):
@@ -190,7 +191,7 @@ def _read_delimited(data: bytes, suffix: str, book: Workbook) -> None:
     if not text.strip():
         raise UnreadableFile("the file is empty (only blank lines)")
     sample = text[:20_000]
-    head_lines = "\n".join(sample.splitlines()[:HEADER_SEARCH_ROWS])
+    head_lines = "\n".join(sample.splitlines()[:HEADER_ROWS_READ])
     # The sniffer is fooled by commas in descriptions: keep the delimiter under which a header is found.
     chosen = None
     for delimiter in _delimiters(sample, suffix):
@@ -307,10 +308,11 @@ def _formulas_without_value(path: Path) -> dict[str, dict[tuple[int, int], str]]
 
 
 def _ods_merged_cells(path: Path, sheet_names: list[str]) -> dict[str, list[Merge]]:
-    """The merged cells at the top of each sheet of an ods workbook; none when content.xml cannot be read
-    for them (calamine, which read the cells, is more lenient than the XML parser)."""
+    """The merged cells at the top of each sheet of an ods workbook, down to the last row a header can reach;
+    none when content.xml cannot be read for them (calamine, which read the cells, is more lenient than the
+    XML parser)."""
     try:
-        return merged_cells(path, sheet_names, HEADER_SEARCH_ROWS)
+        return merged_cells(path, sheet_names, HEADER_ROWS_READ)
     except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
         log.warning("%s: merged cells not read (%s: %s)", path.name, type(exc).__name__, exc)
         return {}
