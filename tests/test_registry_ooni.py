@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -27,7 +28,8 @@ LISTING = "/api/v1/measurements?probe_cc=KZ&test_name=web_connectivity&anomaly=t
 
 class OoniApi:
     """The measurements API on loopback. Responses per route (path and query without ``since``, which the
-    pipeline may add), served in order, the last one repeating; every request's full path is recorded."""
+    pipeline may add), served in order, the last one repeating; every request's full path is recorded. Like the
+    API (ooni/backend, list_measurements), it answers 500 to a ``since`` that is not a date (YYYY-MM-DD)."""
 
     def __init__(self):
         self.responses: dict[str, list[tuple[int, dict, bytes]]] = {}
@@ -61,6 +63,9 @@ def api():
 
     def respond(path: str, headers: dict):
         state.requests.append(path)
+        since = state.since_of(path)
+        if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+            return 500, {}, b"Internal Server Error", 0
         queue = state.responses.get(route_of(path), [(404, {}, b"not found")])
         return *(queue.pop(0) if len(queue) > 1 else queue[0]), 0
 
@@ -176,7 +181,7 @@ def test_the_next_reading_asks_only_since_the_last_complete_one_less_late_upload
 
     first, again = api.requests
     assert api.since_of(first) is None, "the first reading takes the API's own window"
-    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%d")
     assert api.since_of(again) == expected
     # A since= of the configured URL is the operator's: never replaced.
     assert with_since(api.base + LISTING + "&since=2024-01-01", completed) == api.base + LISTING + "&since=2024-01-01"
@@ -189,7 +194,7 @@ def test_a_partial_or_failed_reading_leaves_since_where_the_last_complete_one_pu
     conn.execute("UPDATE core.ooni_fetch SET fetched_at = fetched_at - interval '30 days'")
     conn.commit()
     (completed,) = conn.execute("SELECT fetched_at FROM core.ooni_fetch").fetchone()
-    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    expected = (completed - LATE_UPLOADS).astimezone(dt.timezone.utc).strftime("%Y-%m-%d")
 
     second = LISTING + "&offset=1"
     api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")], second))
@@ -312,7 +317,7 @@ def test_the_reader_takes_both_forms_the_api_uses():
 # -- loading --------------------------------------------------------------------------------------------
 
 def test_reading_the_same_pages_again_leaves_the_same_tables(conn, api, inbox, tmp_path):
-    route = LISTING + "&since=2024-03-01T00:00:00"
+    route = LISTING + "&since=2024-03-01"
     second = route + "&offset=2"
     api.serve(route, api.page(route, [measurement("m1", "https://tobolinfo.kz/", confirmed=True),
                                       measurement("m2", "https://rus.azattyq.org/a/1")], second))

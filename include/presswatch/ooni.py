@@ -13,8 +13,8 @@ called and nothing goes to the network):
 
 A page that fails after others were read leaves the reading *partial*: the pages before it are loaded (each
 measurement stands on its own, there is nothing to remove), and the next reading starts from the last
-*complete* one. When the source URL sets no ``since``, presswatch asks for measurements since its last
-complete reading less ``LATE_UPLOADS`` (probes upload late); the first reading takes the API's default
+*complete* one. When the source URL sets no ``since``, presswatch asks for measurements since the day of its
+last complete reading less ``LATE_UPLOADS`` (probes upload late); the first reading takes the API's default
 window (the last 30 days).
 """
 
@@ -97,14 +97,18 @@ class OoniOutcome:
 
 
 def with_since(url: str, since: dt.datetime | None) -> str:
-    """``url`` asking only for measurements since ``since`` (UTC), unless it already says ``since``."""
+    """``url`` asking only for measurements since the day of ``since`` (UTC), unless it already says ``since``.
+
+    A date, not a time: the API reads ``since`` as ``YYYY-MM-DD`` (ooni/backend, ``list_measurements``) and
+    answers 500 to a time of day; from the start of the day reads a few hours more, never fewer.
+    """
     if since is None:
         return url
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     if any(name == "since" for name, _ in query):
         return url
-    query.append(("since", since.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")))
+    query.append(("since", since.astimezone(dt.timezone.utc).strftime("%Y-%m-%d")))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
