@@ -11,7 +11,10 @@ HTTP sources listed in the Airflow Variable `registry_http_sources` (JSON list o
 `{"name", "conn_id", "format": "zi_csv" | "xml" | "ooni"}`; each connection's extra `url`, else its URI).
 Format `ooni` is a listing of the OONI measurements API, e.g.
 `https://api.ooni.io/api/v1/measurements?probe_cc=KZ&test_name=web_connectivity&anomaly=true&limit=1000`:
-evidence that a site was actually blocked. Without the Variable no HTTP source is read at all.
+evidence that a site was actually blocked. Each reading asks for what was measured since the day of the last
+complete one less `"late_upload_days"` (optional in the source, whole days, default 30): probes offline upload
+late, and the API selects by measurement time only, so a later upload is missed; more days cost more pages
+at every reading. Without the Variable no HTTP source is read at all.
 
 **Writes** `ref.outlet`, `ref.outlet_domain` (watchlist), `core.registry_snapshot` (every reading: valid,
 partial or failed, and why), `core.registry_notice` (current state), `core.registry_notice_event`
@@ -79,7 +82,10 @@ def registry_notices():
         for item in configured:
             connection = Connection.get(item["conn_id"])
             url = (connection.extra_dejson or {}).get("url") or connection.get_uri()
-            sources.append({"name": item["name"], "url": url, "format": item.get("format", "zi_csv")})
+            source = {"name": item["name"], "url": url, "format": item.get("format", "zi_csv")}
+            if "late_upload_days" in item:  # an OONI source's look-back (include/presswatch/ooni.py)
+                source["late_upload_days"] = item["late_upload_days"]
+            sources.append(source)
         return check_source_formats(sources)
 
     @task(outlets=[REGISTRY_MATCHES])

@@ -17,7 +17,7 @@ from include.presswatch.ooni import LATE_UPLOADS, ingest_ooni, with_since
 from include.presswatch.reports.draft_data import collect, ooni_blocking
 from include.presswatch.reports.markdown import render_markdown
 from include.presswatch.sources.registry_http import check_source_formats
-from include.presswatch.sources.registry_ooni import BadResult, read_result
+from include.presswatch.sources.registry_ooni import BadResult, parse_start_time, read_result
 
 from .registry_fixtures import loopback_server, write_watchlist
 from .test_registry_http import cut_short_server
@@ -35,6 +35,9 @@ class OoniApi:
         self.responses: dict[str, list[tuple[int, dict, bytes]]] = {}
         self.requests: list[str] = []
         self.base = ""
+        # When set, a page leaves out the results measured before ``since`` as the API does (it selects on
+        # measurement_start_time > since); off by default so that pages of March 2024 stay listed later on.
+        self.selects_since = False
 
     def page(self, route: str, results: list, next_route: str | None = None) -> tuple[int, dict, bytes]:
         body = {"metadata": {"next_url": self.base + next_route if next_route else None, "count": -1},
@@ -49,6 +52,15 @@ class OoniApi:
 
     def since_of(self, request: str) -> str | None:
         return dict(parse_qsl(urlsplit(request).query)).get("since")
+
+    def selected(self, since: str, response: tuple[int, dict, bytes]) -> tuple[int, dict, bytes]:
+        status, headers, body = response
+        if status != 200:
+            return response
+        start = dt.datetime.fromisoformat(since).replace(tzinfo=dt.timezone.utc)
+        page = json.loads(body)
+        page["results"] = [r for r in page["results"] if parse_start_time(r["measurement_start_time"]) > start]
+        return status, headers, json.dumps(page).encode()
 
 
 def route_of(path: str) -> str:
@@ -67,7 +79,10 @@ def api():
         if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
             return 500, {}, b"Internal Server Error", 0
         queue = state.responses.get(route_of(path), [(404, {}, b"not found")])
-        return *(queue.pop(0) if len(queue) > 1 else queue[0]), 0
+        response = queue.pop(0) if len(queue) > 1 else queue[0]
+        if since is not None and state.selects_since:
+            response = state.selected(since, response)
+        return *response, 0
 
     with loopback_server(respond) as base:
         state.base = base
@@ -209,6 +224,58 @@ def test_a_partial_or_failed_reading_leaves_since_where_the_last_complete_one_pu
     readings = [r for r in api.requests if route_of(r) == LISTING]
     assert [api.since_of(r) for r in readings] == [None, expected, expected, expected], (
         "the partial reading, the failed one and the one after them all ask since the last complete reading")
+
+
+def days_ago(days: float) -> str:
+    """A measurement_start_time ``days`` before now, as the listing gives it."""
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_measurement_uploaded_weeks_late_is_read_by_the_next_reading(conn, api, inbox, tmp_path):
+    api.selects_since = True
+    api.serve(LISTING, api.page(LISTING, [measurement("on_time", "https://tobolinfo.kz/", when=days_ago(1))]))
+    first = ingest(conn, api, inbox, tmp_path).fetches[0]
+    # A probe offline for a fortnight uploads what it measured 16 days ago: the API lists it from now on, by when
+    # it was measured. What was measured before the look-back is not asked for (each reading costs pages).
+    api.serve(LISTING, api.page(LISTING, [
+        measurement("on_time", "https://tobolinfo.kz/", when=days_ago(1)),
+        measurement("late", "https://vlast.kz/", confirmed=True, when=days_ago(16)),
+        measurement("too_late", "https://orda.kz/", when=days_ago(45)),
+    ]))
+    second = ingest(conn, api, inbox, tmp_path).fetches[0]
+    after_second = (table(conn, "core.ooni_measurement", "measurement_uid"),
+                    table(conn, "core.ooni_host_match", "host, outlet_id"))
+    third = ingest(conn, api, inbox, tmp_path).fetches[0]
+
+    assert [uid for (uid,) in conn.execute("SELECT measurement_uid FROM core.ooni_measurement ORDER BY 1")] == [
+        "late", "on_time"]
+    (completed,) = conn.execute("SELECT fetched_at FROM core.ooni_fetch WHERE fetch_id = %s",
+                                (first.fetch_id,)).fetchone()
+    assert api.since_of(api.requests[1]) == (completed - dt.timedelta(days=30)).astimezone(
+        dt.timezone.utc).strftime("%Y-%m-%d"), "30 days before the last complete reading, by default"
+    assert (second.counts, third.counts) == ({"new": 1, "changed": 0, "unchanged": 1},
+                                             {"new": 0, "changed": 0, "unchanged": 2})
+    assert (table(conn, "core.ooni_measurement", "measurement_uid"),
+            table(conn, "core.ooni_host_match", "host, outlet_id")) == after_second, "reading again changed rows"
+    assert conn.execute("SELECT measurement_uid FROM core.ooni_outlet_measurement WHERE confirmed").fetchall() == [
+        ("late",)]
+
+
+def test_the_look_back_for_late_uploads_is_set_per_source(conn, api, inbox, tmp_path):
+    api.serve(LISTING, api.page(LISTING, [measurement("m1", "https://tobolinfo.kz/")]))
+    source = {**api.source(), "late_upload_days": 3}
+    ingest(conn, api, inbox, tmp_path, sources=[source])
+    ingest(conn, api, inbox, tmp_path, sources=[source])
+    (completed,) = conn.execute("SELECT min(fetched_at) FROM core.ooni_fetch").fetchone()
+    assert api.since_of(api.requests[1]) == (completed - dt.timedelta(days=3)).astimezone(
+        dt.timezone.utc).strftime("%Y-%m-%d")
+
+    for bad in ("a month", 30.5, -1, 367, True):
+        requested = len(api.requests)
+        with pytest.raises(ValueError, match=rf"OONI source ooni_kz: late_upload_days is {re.escape(repr(bad))}, "
+                                             r"not a whole number of days from 0 to 366"):
+            ingest(conn, api, inbox, tmp_path, sources=[{**api.source(), "late_upload_days": bad}])
+        assert len(api.requests) == requested, "nothing is requested with a bad option"
 
 
 def test_without_an_ooni_source_nothing_is_requested(conn, api, inbox, tmp_path):

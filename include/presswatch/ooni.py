@@ -14,8 +14,8 @@ called and nothing goes to the network):
 A page that fails after others were read leaves the reading *partial*: the pages before it are loaded (each
 measurement stands on its own, there is nothing to remove), and the next reading starts from the last
 *complete* one. When the source URL sets no ``since``, presswatch asks for measurements since the day of its
-last complete reading less ``LATE_UPLOADS`` (probes upload late); the first reading takes the API's default
-window (the last 30 days).
+last complete reading less the source's look-back for late uploads (``late_uploads``, 30 days unless the source
+says otherwise); the first reading takes the API's default window (the last 30 days).
 """
 
 from __future__ import annotations
@@ -38,15 +38,35 @@ from .warehouse import ooni_load
 log = logging.getLogger(__name__)
 
 OONI_FORMAT = "ooni"
-# Measurements reach the API when the probe uploads them, sometimes days after they were taken: each reading
-# asks again for this much before the last complete one. Measurements read twice are merged, not doubled.
-LATE_UPLOADS = dt.timedelta(days=7)
+# Measurements reach the API when the probe uploads them, and a probe offline for weeks uploads weeks late. The
+# API selects only by when a measurement was taken (since/until on measurement_start_time; no upload time), so
+# one taken before the window asked for is never listed, however recently it arrived. Each reading therefore
+# asks again for a trailing window before its last complete one: LATE_UPLOADS, unless the source sets
+# "late_upload_days". Measurements read again are merged by measurement_uid, never doubled. 30 days is the
+# API's own window for a first reading: a measurement uploaded within about a month of being taken is read, and
+# a daily reading lists about 31 days, as a first reading does. A longer look-back catches later uploads and
+# costs pages (and the API's daily quota) at every reading.
+LATE_UPLOADS = dt.timedelta(days=30)
+LATE_UPLOADS_OPTION = "late_upload_days"
+MAX_LATE_UPLOAD_DAYS = 366
 MAX_PAGES = 1000
 
 
 def ooni_sources(sources: list[dict]) -> list[dict]:
     """The HTTP sources of format ``ooni`` (the others are register dumps)."""
     return [s for s in sources if s.get("format") == OONI_FORMAT]
+
+
+def late_uploads(source: dict) -> dt.timedelta:
+    """How far before its last complete reading ``source`` is read again: its ``late_upload_days`` (whole days,
+    0 to MAX_LATE_UPLOAD_DAYS), else LATE_UPLOADS. A ValueError names the source when the value is not one."""
+    days = source.get(LATE_UPLOADS_OPTION)
+    if days is None:
+        return LATE_UPLOADS
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_LATE_UPLOAD_DAYS:
+        raise ValueError(f"OONI source {source.get('name')}: {LATE_UPLOADS_OPTION} is {days!r}, "
+                         f"not a whole number of days from 0 to {MAX_LATE_UPLOAD_DAYS}")
+    return dt.timedelta(days=days)
 
 
 @dataclass
@@ -139,7 +159,7 @@ def _read_listing(url: str, folder, options: dict) -> tuple[str, int, Measuremen
 def ingest_source(conn: psycopg.Connection, source: dict, dest, **fetch_options) -> FetchOutcome:
     """Read one OONI listing and load it (one transaction). ``fetch_options`` go to ``registry_http.fetch``."""
     name = source["name"]
-    url = with_since(source["url"], _since(conn, name))
+    url = with_since(source["url"], _since(conn, name, late_uploads(source)))
     conn.commit()  # no transaction stays open while the pages download
     folder = dest / name / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     status, pages, batch, problems, files = _read_listing(url, folder, dict(fetch_options))
@@ -153,20 +173,23 @@ def ingest_source(conn: psycopg.Connection, source: dict, dest, **fetch_options)
     return outcome
 
 
-def _since(conn: psycopg.Connection, source: str) -> dt.datetime | None:
+def _since(conn: psycopg.Connection, source: str, look_back: dt.timedelta) -> dt.datetime | None:
     last = ooni_load.last_complete_fetch(conn, source)
-    return last - LATE_UPLOADS if last else None
+    return last - look_back if last else None
 
 
 def ingest_ooni(conn: psycopg.Connection, sources: list[dict], dest, inbox: str | Path | None = None,
                 **fetch_options) -> OoniOutcome:
     """Read every OONI source, load what was read, then match the measured hosts to the watchlist.
 
-    ``sources``: ``{"name", "url", "format": "ooni"}``; ``dest``: folder for the pages as fetched; ``inbox``
-    for the watchlist extension ``<INBOX>/watchlist.csv``.
+    ``sources``: ``{"name", "url", "format": "ooni"}``, optionally ``"late_upload_days"`` (``late_uploads``);
+    ``dest``: folder for the pages as fetched; ``inbox`` for the watchlist extension ``<INBOX>/watchlist.csv``.
+    A source with an invalid option is a ValueError before anything is requested.
     """
     dest = dest if hasattr(dest, "protocol") else Path(dest)  # a local path or an ObjectStoragePath
     outcome = OoniOutcome()
+    for source in ooni_sources(sources):
+        late_uploads(source)
     for source in ooni_sources(sources):
         outcome.fetches.append(ingest_source(conn, source, dest, **fetch_options))
     watchlist = load_watchlist(settings.inbox_dir(inbox))
