@@ -10,6 +10,7 @@ import json
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import psycopg
 import pytest
 
 from include.presswatch import monthly
@@ -18,6 +19,7 @@ from include.presswatch.reports.draft_data import collect, ooni_blocking
 from include.presswatch.reports.markdown import render_markdown
 from include.presswatch.sources.registry_http import check_source_formats
 from include.presswatch.sources.registry_ooni import BadResult, parse_start_time, read_result
+from include.presswatch.warehouse.migrations import discover, migrate
 
 from .registry_fixtures import loopback_server, write_watchlist
 from .test_registry_http import cut_short_server
@@ -461,6 +463,71 @@ def test_matches_follow_the_watchlist(conn, api, inbox, tmp_path):
     (inbox / "watchlist.csv").unlink()
     ingest(conn, api, inbox, tmp_path)
     assert conn.execute("SELECT count(*) FROM core.ooni_host_match").fetchone() == (0,)
+
+
+def test_a_host_under_two_outlets_domains_belongs_to_the_more_specific_one(conn, api, inbox, tmp_path):
+    # Nested domains of two outlets: example.kz and news.example.kz in the inbox watchlist; rus.azattyq.org listed
+    # on its own inside Radio Azattyq's *.azattyq.org; kz.kursiv.media and kursiv.media both Kursiv's.
+    write_watchlist(inbox, [("https://example.kz/", "Example"), ("https://news.example.kz/", "Example News"),
+                            ("https://rus.azattyq.org/", "Azattyq Russian")])
+    api.serve(LISTING, api.page(LISTING, [
+        measurement("parent", "https://example.kz/", confirmed=True, when="2024-03-05T06:00:00Z"),
+        measurement("sibling", "https://old.example.kz/", confirmed=True, when="2024-03-05T06:00:00Z"),
+        measurement("child", "https://news.example.kz/a", confirmed=True, when="2024-03-05T06:00:00Z"),
+        measurement("grandchild", "https://live.news.example.kz/", confirmed=True, when="2024-03-06T06:00:00Z"),
+        measurement("edition", "https://rus.azattyq.org/a/1", confirmed=True, when="2024-03-05T06:00:00Z"),
+        measurement("other_edition", "https://kaz.azattyq.org/", confirmed=True, when="2024-03-05T06:00:00Z"),
+        measurement("kursiv", "https://kz.kursiv.media/", confirmed=True, when="2024-03-05T06:00:00Z"),
+    ]))
+    outcome = ingest(conn, api, inbox, tmp_path)
+
+    assert outcome.confirmed_outlet_measurements == 7, "each measurement counts once"
+    assert set(conn.execute(
+        "SELECT host, outlet_id, outlet_domain, match_kind FROM core.ooni_host_match").fetchall()) == {
+        ("example.kz", "wl:example.kz", "example.kz", "exact"),
+        ("old.example.kz", "wl:example.kz", "example.kz", "subdomain"),
+        ("news.example.kz", "wl:news.example.kz", "news.example.kz", "exact"),
+        ("live.news.example.kz", "wl:news.example.kz", "news.example.kz", "subdomain"),
+        ("rus.azattyq.org", "wl:rus.azattyq.org", "rus.azattyq.org", "exact"),
+        ("kaz.azattyq.org", "azattyq", "azattyq.org", "subdomain"),
+        ("kz.kursiv.media", "kursiv", "kz.kursiv.media", "exact"),
+    }
+    assert outcome.matching == {"hosts": 7, "matches": 7}
+    assert sorted(conn.execute("SELECT measurement_uid, outlet FROM core.ooni_outlet_measurement").fetchall()) == [
+        ("child", "Example News"), ("edition", "Azattyq Russian"), ("grandchild", "Example News"),
+        ("kursiv", "Kursiv Media"), ("other_edition", "Radio Azattyq (Azattyk)"), ("parent", "Example"),
+        ("sibling", "Example")]
+    assert {(r["outlet"], r["host"], r["measurements"]) for r in ooni_blocking(conn, MARCH)["confirmed"]} == {
+        ("Example", "example.kz", 1), ("Example", "old.example.kz", 1), ("Example News", "news.example.kz", 1),
+        ("Example News", "live.news.example.kz", 1), ("Azattyq Russian", "rus.azattyq.org", 1),
+        ("Radio Azattyq (Azattyk)", "kaz.azattyq.org", 1), ("Kursiv Media", "kz.kursiv.media", 1)}
+
+    # Without the more specific outlet, its hosts go back to the enclosing one.
+    write_watchlist(inbox, [("https://example.kz/", "Example")])
+    ingest(conn, api, inbox, tmp_path)
+    assert dict(conn.execute("SELECT measurement_uid, outlet FROM core.ooni_outlet_measurement "
+                             "WHERE measurement_uid IN ('child', 'grandchild', 'edition')").fetchall()) == {
+        "child": "Example", "grandchild": "Example", "edition": "Radio Azattyq (Azattyk)"}
+
+
+def test_the_migration_keeps_only_the_most_specific_stored_matches(database_factory, tmp_path):
+    before = tmp_path / "before"
+    before.mkdir()
+    for migration in discover():
+        if migration.path.name < "0051":
+            (before / migration.path.name).write_bytes(migration.path.read_bytes())
+    with psycopg.connect(database_factory()) as conn:
+        migrate(conn, before)
+        conn.execute(
+            """INSERT INTO core.ooni_host_match (host, outlet_id, outlet, outlet_domain, matched_host_unicode, match_kind)
+               VALUES ('news.example.kz', 'wl:example.kz', 'Example', 'example.kz', 'news.example.kz', 'subdomain'),
+                      ('news.example.kz', 'wl:news.example.kz', 'Example News', 'news.example.kz', 'news.example.kz',
+                       'exact'),
+                      ('old.example.kz', 'wl:example.kz', 'Example', 'example.kz', 'old.example.kz', 'subdomain')""")
+        conn.commit()
+        migrate(conn)
+        assert sorted(conn.execute("SELECT host, outlet_id FROM core.ooni_host_match").fetchall()) == [
+            ("news.example.kz", "wl:news.example.kz"), ("old.example.kz", "wl:example.kz")]
 
 
 # -- what analysts and editors see ----------------------------------------------------------------------

@@ -5,7 +5,9 @@ A reading is one transaction: its ``core.ooni_fetch`` row and the measurements i
 keyed by OONI's ``measurement_uid`` and rewrites a known row only when a value changed, so loading the
 same pages twice leaves ``core.ooni_measurement`` exactly as it was. Matching works on distinct hosts,
 not on measurements: every host measured so far is matched again at each load with the same
-``Matcher`` the register entries use, and ``core.ooni_host_match`` is replaced by the result.
+``Matcher`` the register entries use, and ``core.ooni_host_match`` is replaced by the result. A host
+belongs to the outlet with the most specific domain it lies under (``most_specific``), so a measurement
+counts for one outlet, not for each outlet whose domain contains the host.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ..normalize.domains import Matcher
+from ..normalize.domains import Match, Matcher
 from ..sources.registry_ooni import RECORD_COLUMNS, MeasurementBatch
 from ..sources.registry_watchlist import Watchlist
 from .bulk import copy_rows
@@ -59,14 +61,30 @@ def load_measurements(conn: psycopg.Connection, batch: MeasurementBatch, source:
     return counts
 
 
+def most_specific(matches: list[Match]) -> list[Match]:
+    """The matches of one host to the outlet domains with the most labels.
+
+    Every outlet domain a host matches is the host itself or one of its parents, so the longest is the most
+    specific: with outlet A at example.kz and outlet B at news.example.kz, news.example.kz and
+    live.news.example.kz are B's and other.example.kz is A's. B listed its own site; A's domain covers it only
+    as a parent (or by a ``*.`` wildcard), and counting both would count one measurement twice. Matches of the
+    same domain are all kept: one domain listed for two outlets is for the watchlist to settle, not a rule.
+    """
+    if not matches:
+        return []
+    labels = max(m.outlet_domain.count(".") for m in matches)
+    return [m for m in matches if m.outlet_domain.count(".") == labels]
+
+
 def match_hosts(conn: psycopg.Connection, watchlist: Watchlist) -> dict[str, int]:
-    """Match every measured host to the watchlist and replace core.ooni_host_match with the result."""
+    """Match every measured host to the watchlist (the most specific outlet domains only) and replace
+    core.ooni_host_match with the result."""
     matcher = Matcher(watchlist.domains())
     hosts = [host for (host,) in conn.execute(statement("ooni/measured_hosts.sql"))]
 
     def rows():
         for host in hosts:
-            for m in matcher.match_entry([host], []):
+            for m in most_specific(matcher.match_entry([host], [])):
                 yield (host, m.outlet_id, m.outlet, m.outlet_domain, m.matched_host_unicode, m.match_kind)
 
     conn.execute(statement("ooni/create_match_stage.sql"))
