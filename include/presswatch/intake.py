@@ -6,41 +6,35 @@ next file goes on. Every data row of a readable file ends in ``core.report`` or 
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import datetime as dt
-import hashlib
 import logging
-import queue
-import sys
-import threading
+import logging.handlers
+import multiprocessing
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 
-from . import intake_report, settings
-from .normalize.headers import HeaderRow
-from .normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, normalize_sheet
+from . import intake_prepare, intake_report, settings
+from .intake_prepare import CORRESPONDENTS_FOLDER, PreparedFile
+from .normalize.rows import RECORD_FIELDS, Problem
 from .quality import report_suite
-from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
 from .warehouse.reference_sync import known_codes
 
 log = logging.getLogger(__name__)
 
-CORRESPONDENTS_FOLDER = "correspondents"
-# Rows read before the data-quality suite runs over them at once: bounds memory (at most three batches are
-# held: one loading, one waiting, one being read), amortizes the suite (~0.3 s a call whatever its size).
-BATCH_ROWS = 25_000
-FIRST_BATCH_ROWS = 5_000
+__all__ = ["CORRESPONDENTS_FOLDER", "FileOutcome", "discover_files", "ingest_file", "ingest_files", "ingest_inbox"]
+
+# Files prepared per chunk: the data-quality suite runs once over a chunk (~0.07 s a call, whatever its size).
+CHUNK_FILES = 32
+# From this many files on, they are prepared by worker processes; for fewer a pool costs more than it saves
+# (and a mapped Airflow task loads a single file).
+PROCESS_MIN_FILES = 8
 MAX_PROBLEM_LINES = 8
-SWITCH_INTERVAL = 0.0005  # seconds; see ingest_files
-# Files read at once and kept read ahead of the normalizing: reading is mostly outside the interpreter lock.
-READ_THREADS = 2
-READ_AHEAD_FILES = 6
 
 
 @dataclass
@@ -85,19 +79,8 @@ class FileOutcome:
         return text
 
 
-@dataclass
-class _ReadFile:
-    """A file read and normalized, waiting for the data-quality suite."""
-    inbox_path: str
-    version: load_reports.FileVersion
-    workbook: Workbook
-    rows: list[NormalizedRow]
-    headers: list[HeaderRow]  # the header of each row's sheet
-    values: load_reports.RowValues | None = None  # what COPY writes, prepared in the reading thread
-
-
 def correspondents_dir(inbox: Path) -> Path:
-    return Path(inbox) / CORRESPONDENTS_FOLDER
+    return intake_prepare.correspondents_dir(inbox)
 
 
 def discover_files(inbox: Path) -> list[str]:
@@ -114,14 +97,6 @@ def discover_files(inbox: Path) -> list[str]:
 
 def today_in_almaty() -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.TIMEZONE)).date()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_report(conn, storage: Path | None, outcome: FileOutcome, today: dt.date) -> None:
@@ -165,73 +140,10 @@ def _rewrite_affected_reports(conn: psycopg.Connection, storage: Path, result: l
         log.info("%s: intake report written again after %s changed its rows: %s", inbox_path, changed_by, path)
 
 
-@dataclass
-class _Prepared:
-    """One file after the work that needs no database: hashed, read and normalized (or found unreadable)."""
-    inbox_path: str
-    version: load_reports.FileVersion
-    read: _ReadFile | None = None
-    reason: str | None = None  # why the file could not be read
-    skipped: bool = False  # these bytes were already loaded at this path when the run began: not read
-
-
-def _read(inbox: Path, inbox_path: str, today: dt.date, loaded_before: set[tuple[str, str]],
-          submitted_at: dt.datetime | None = None) -> _Prepared:
-    """Hash and read one file; touches no database and holds the interpreter little (calamine parses a sheet
-    and hashlib digests the bytes without it), so several files are read at once."""
-    path = correspondents_dir(inbox) / inbox_path
-    version = load_reports.FileVersion(
-        inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, today),
-        submitted_at,
-    )
-    if (inbox_path, version.sha256) in loaded_before:
-        return _Prepared(inbox_path, version, skipped=True)
-    try:
-        workbook = read_workbook(path)
-    except UnreadableFile as exc:
-        return _Prepared(inbox_path, version, reason=str(exc))
-    except Exception as exc:  # a reader library choking on a malformed file must not stop the inbox
-        log.exception("%s: reader failed", inbox_path)
-        return _Prepared(inbox_path, version, reason=f"the file could not be read ({type(exc).__name__}: {exc})")
-    return _Prepared(inbox_path, version, _ReadFile(inbox_path, version, workbook, [], []))
-
-
-def _normalize_file(prepared: _Prepared) -> _Prepared:
-    """Normalize the rows of a file that was read (in the reading thread, in inbox order)."""
-    read = prepared.read
-    if read is not None:
-        for sheet in read.workbook.sheets:
-            read.rows += normalize_sheet(sheet)
-            read.headers += [sheet.header] * len(sheet.rows)
-        read.values = load_reports.row_values(read.rows)
-    return prepared
-
-
-def _read_ahead(inbox: Path, inbox_paths: list[str], today: dt.date, loaded_before: set[tuple[str, str]],
-                stop: threading.Event, submitted_at: dt.datetime):
-    """The files read, in inbox order, by a few threads that keep up to READ_AHEAD_FILES files ahead."""
-    with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="intake-read-file") as pool:
-        pending: deque = deque()
-        paths = iter(inbox_paths)
-        try:
-            for inbox_path in paths:
-                pending.append(pool.submit(_read, inbox, inbox_path, today, loaded_before, submitted_at))
-                if len(pending) >= READ_AHEAD_FILES:
-                    break
-            while pending and not stop.is_set():
-                prepared = pending.popleft().result()
-                next_path = next(paths, None)
-                if next_path is not None:
-                    pending.append(pool.submit(_read, inbox, next_path, today, loaded_before, submitted_at))
-                yield prepared
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
-           storage: Path | None) -> FileOutcome | _ReadFile:
-    """The database's word on a prepared file, in inbox order: already loaded, a twin, unreadable, or to load."""
+def _check(conn: psycopg.Connection, prepared: PreparedFile, today: dt.date,
+           storage: Path | None) -> FileOutcome | None:
+    """The database's word on a prepared file, in inbox order: already loaded, a twin, unreadable (quarantined
+    here), or None: to load."""
     version = prepared.version
     if prepared.skipped or load_reports.already_loaded(conn, version):
         return FileOutcome(prepared.inbox_path, "unchanged")
@@ -247,158 +159,180 @@ def _check(conn: psycopg.Connection, prepared: _Prepared, today: dt.date,
         if storage is not None and result.restored:
             _rewrite_affected_reports(conn, storage, result, prepared.inbox_path)
         return outcome
-    return prepared.read
+    return None
 
 
-def _validate_reports(rows: list[NormalizedRow], regions: list[str], category_groups: dict[str, str],
-                      today: dt.date) -> dict[int, list[Problem]]:
-    """The data-quality suite over the rows that are reports; a duplicate mark carries no report of its own
-    (the report it names passed the suite when it was loaded)."""
-    reports = [(index, row) for index, row in enumerate(rows) if not row.duplicate_mark]
-    if len(reports) == len(rows):
-        return report_suite.validate(rows, regions, category_groups, today)
-    found = report_suite.validate([row for _, row in reports], regions, category_groups, today)
-    return {reports[position][0]: problems for position, problems in found.items()}
-
-
-def _apply_duplicate_marks(conn: psycopg.Connection, read: _ReadFile, problems: dict[int, list[Problem]]) -> None:
+def _apply_duplicate_marks(conn: psycopg.Connection, prepared: PreparedFile,
+                           problems: dict[int, list[Problem]]) -> None:
     """A duplicate mark loads the report it names again, with its content as the warehouse holds it and the
     mark set; loading it withdraws the earlier row like any correction by report id. A mark naming no
     accepted report of the month is a problem of its row."""
-    marks = [i for i, row in enumerate(read.rows) if row.duplicate_mark and i not in problems]
+    rows = prepared.rows
+    marks = [i for i, row in rows.kept.items() if row.duplicate_mark and i not in problems]
     if not marks:
         return
     known = load_reports.current_reports_by_id(
-        conn, read.version, sorted({read.rows[i].record["external_id"] for i in marks})
+        conn, prepared.version, sorted({rows.kept[i].record["external_id"] for i in marks})
     )
-    for index in marks:
-        row = read.rows[index]
+    for index in sorted(marks):
+        row = rows.kept[index]
         report_id, duplicate_of = row.record["external_id"], row.record["duplicate_of"]
         report = known.get(report_id)
         if report is None:
             problems[index] = [Problem(
-                read.headers[index].header_of("report_id"), "report_id", report_id,
+                prepared.headers[index].header_of("report_id"), "report_id", report_id,
                 f"no accepted report with id {report_id} among this month's files; a duplicate mark names a report "
                 f"already sent",
             )]
             continue
         *fields, content_hash = report
         fields[RECORD_FIELDS.index("duplicate_of")] = duplicate_of
-        read.values.report[index] = (row.sheet, row.row_number, *fields, content_hash)
+        rows.report_lines[index] = load_reports.report_line(row.sheet, row.row_number, tuple(fields), content_hash)
 
 
-def _report_id_problems(conn: psycopg.Connection, read: _ReadFile) -> dict[int, list[Problem]]:
-    """A report id given twice in a file; a "Duplicate of" naming a report nobody sent."""
+def _unknown_duplicates(conn: psycopg.Connection, prepared: PreparedFile) -> dict[int, list[Problem]]:
+    """A "Duplicate of" naming a report nobody sent (neither this file nor the warehouse)."""
+    rows = prepared.rows
+    given = set(filter(None, rows.external_ids))
+    naming = {i: row.record["duplicate_of"] for i, row in rows.kept.items() if row.record.get("duplicate_of")}
+    wanted = sorted(set(naming.values()) - given)
+    if not wanted:
+        return {}
+    known = {i for (i,) in conn.execute(
+        "SELECT DISTINCT external_id FROM core.report WHERE external_id = ANY(%s)", (wanted,)
+    )}
+    return {
+        index: [Problem(prepared.headers[index].header_of("duplicate_of"), "duplicate_of", other,
+                        f"no report with id {other} is known; give the id of the report this one duplicates")]
+        for index, other in sorted(naming.items()) if other not in given and other not in known
+    }
+
+
+def _load(conn: psycopg.Connection, prepared: PreparedFile, storage: Path | None, today: dt.date) -> FileOutcome:
+    unknown_duplicates = _unknown_duplicates(conn, prepared)
     problems: dict[int, list[Problem]] = {}
-    first_row: dict[str, NormalizedRow] = {}
-    for index, row in enumerate(read.rows):
-        report_id = row.record.get("external_id")
-        if not report_id:
-            continue
-        if report_id in first_row:
-            first = first_row[report_id]
-            where = f"sheet {first.sheet}, row {first.row_number}" if first.sheet else f"row {first.row_number}"
-            problems.setdefault(index, []).append(Problem(
-                read.headers[index].header_of("report_id"), "report_id", report_id,
-                f"report id {report_id} is already given in {where}; each report needs its own id",
-            ))
-        else:
-            first_row[report_id] = row
-    wanted = sorted({r.record["duplicate_of"] for r in read.rows if r.record.get("duplicate_of")} - set(first_row))
-    if wanted:
-        known = {i for (i,) in conn.execute(
-            "SELECT DISTINCT external_id FROM core.report WHERE external_id = ANY(%s)", (wanted,)
-        )}
-        for index, row in enumerate(read.rows):
-            other = row.record.get("duplicate_of")
-            if other and other not in first_row and other not in known:
-                problems.setdefault(index, []).append(Problem(
-                    read.headers[index].header_of("duplicate_of"), "duplicate_of", other,
-                    f"no report with id {other} is known; give the id of the report this one duplicates",
-                ))
-    return problems
+    for index in sorted({*prepared.problems, *unknown_duplicates, *prepared.suite_problems}):
+        problems[index] = (prepared.problems.get(index, []) + unknown_duplicates.get(index, [])
+                           + prepared.suite_problems.get(index, []))
+    _apply_duplicate_marks(conn, prepared, problems)
 
-
-def _load(conn: psycopg.Connection, read: _ReadFile, suite_problems: dict[int, list[Problem]],
-          storage: Path | None, today: dt.date) -> FileOutcome:
-    id_problems = _report_id_problems(conn, read)
-    problems: dict[int, list[Problem]] = {}
-    for index, row in enumerate(read.rows):
-        found = list(row.problems) + id_problems.get(index, [])
-        header = read.headers[index]
-        # The suite names fields; a correspondent needs the column as written in the file.
-        found += [dataclasses.replace(p, column=header.header_of(p.field)) for p in suite_problems.get(index, [])]
-        if found:
-            problems[index] = found
-    _apply_duplicate_marks(conn, read, problems)
-
-    workbook = read.workbook
-    sheets = [
-        {"sheet": s.name, "header_row": s.header.row_index + 1, "rows": len(s.rows),
-         "missing_columns": [s.header.header_of(f) for f in s.header.missing_required],
-         "duplicate_columns": s.header.duplicates}
-        for s in workbook.sheets
-    ] + [{"sheet": name, "skipped": reason} for name, reason in workbook.skipped_sheets]
-    for name, reason in workbook.skipped_sheets:
-        log.info("%s: sheet '%s' skipped: %s", read.inbox_path, name, reason)
-    unknown = sorted({c for s in workbook.sheets for c in s.header.unknown})
-    if unknown:
-        log.info("%s: columns not recognized (kept in raw.row): %s", read.inbox_path, ", ".join(unknown))
-    result = load_reports.load_file(conn, read.version, read.rows, problems, sheets, unknown, read.values)
+    for name, reason in prepared.skipped_sheets:
+        log.info("%s: sheet '%s' skipped: %s", prepared.inbox_path, name, reason)
+    if prepared.unknown_columns:
+        log.info("%s: columns not recognized (kept in raw.row): %s", prepared.inbox_path,
+                 ", ".join(prepared.unknown_columns))
+    result = load_reports.load_file(conn, prepared.version, prepared.rows, problems, prepared.sheets,
+                                    prepared.unknown_columns)
     withdrawn_core = sum(was == "core" for was, *_ in result.withdrawn)
+    rows_read = len(prepared.rows.raw_lines)
     outcome = FileOutcome(
-        read.inbox_path, "loaded", len(read.rows), len(read.rows) - len(problems) - withdrawn_core,
+        prepared.inbox_path, "loaded", rows_read, rows_read - len(problems) - withdrawn_core,
         len(problems) - (len(result.withdrawn) - withdrawn_core),
         file_id=result.file_id, rows_replaced=len(result.replaced), rows_restored=len(result.restored),
         rows_withdrawn=len(result.withdrawn),
     )
     _write_report(conn, storage, outcome, today)
     if storage is not None and (result.replaced or result.restored):
-        _rewrite_affected_reports(conn, storage, result, read.inbox_path)
+        _rewrite_affected_reports(conn, storage, result, prepared.inbox_path)
     return outcome
 
 
-def _check_and_load(conn: psycopg.Connection, prepared: _Prepared, suite_problems: dict[int, list[Problem]],
-                    storage: Path | None, today: dt.date) -> FileOutcome:
+def _check_and_load(conn: psycopg.Connection, prepared: PreparedFile, storage: Path | None,
+                    today: dt.date) -> FileOutcome:
     """One file's part of the warehouse work, in a transaction (or savepoint) of its own: a file the warehouse
     refuses is rolled back alone, named with the reason, and the next file goes on."""
     try:
         with conn.transaction():
-            checked = _check(conn, prepared, today, storage)
-            return checked if isinstance(checked, FileOutcome) else _load(conn, checked, suite_problems, storage, today)
+            return _check(conn, prepared, today, storage) or _load(conn, prepared, storage, today)
     except Exception as exc:  # noqa: BLE001 — whatever it was, the other files must still load
         log.exception("%s: not loaded", prepared.inbox_path)
         return FileOutcome(prepared.inbox_path, "failed", reason=f"{type(exc).__name__}: {exc}")
 
 
-def _loaded_versions(conn: psycopg.Connection, inbox_paths: list[str]) -> set[tuple[str, str]]:
-    return {
-        (path, sha) for path, sha in conn.execute(
-            "SELECT inbox_path, sha256 FROM raw.file WHERE source_kind = %s AND status <> 'superseded' "
-            "AND inbox_path = ANY(%s)",
-            (load_reports.SOURCE_KIND, inbox_paths),
-        )
-    }
+def _loaded_versions(conn: psycopg.Connection, inbox_paths: list[str]) -> dict[str, list[str]]:
+    """Path → sha256 of each current version loaded before this run."""
+    loaded: dict[str, list[str]] = {}
+    for path, sha in conn.execute(
+        "SELECT inbox_path, sha256 FROM raw.file WHERE source_kind = %s AND status <> 'superseded' "
+        "AND inbox_path = ANY(%s)",
+        (load_reports.SOURCE_KIND, inbox_paths),
+    ):
+        loaded.setdefault(path, []).append(sha)
+    return loaded
 
 
-_DONE = object()
+def _chunks(inbox_paths: list[str], chunk_files: int) -> list[list[str]]:
+    """The files in chunks growing to ``chunk_files``: the first chunks are small, so that loading starts
+    while the rest is prepared."""
+    chunks, start, size = [], 0, min(2, chunk_files)
+    while start < len(inbox_paths):
+        chunks.append(inbox_paths[start:start + size])
+        start, size = start + size, min(size * 2, chunk_files)
+    return chunks
+
+
+def _log_to_parent(records) -> None:
+    """A worker's log records go to the parent process, which logs them with its own handlers (an Airflow task's
+    log, say), rather than several processes writing at once to the handlers they inherited."""
+    logging.getLogger().handlers[:] = [logging.handlers.QueueHandler(records)]
+
+
+class _AsLoggedHere(logging.Handler):
+    """Logs a record from a worker as if it had been logged in this process."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+@contextlib.contextmanager
+def _prepared_chunks(tasks: list[intake_prepare.PrepareTask], processes: int):
+    """The chunks prepared, in order: by a pool of worker processes running ahead of the caller, or here."""
+    if processes <= 1 or len(tasks) <= 1:
+        yield map(intake_prepare.prepare_files, tasks)
+        return
+    task = tasks[0]
+    # The suite is built before the workers fork (a second of imports), so that each starts with it ready.
+    report_suite.warm_up(task.regions, task.category_groups, task.today)
+    # fork: the workers start in milliseconds with the parsers' tables loaded; they never touch a connection.
+    context = multiprocessing.get_context("fork")
+    records = context.Queue()
+    listener = logging.handlers.QueueListener(records, _AsLoggedHere())
+    listener.start()
+    try:
+        with context.Pool(min(processes, len(tasks)), initializer=_log_to_parent, initargs=(records,)) as pool:
+            log.info("preparing %d files in %d worker processes", sum(len(t.inbox_paths) for t in tasks),
+                     min(processes, len(tasks)))
+            yield _in_order(pool, tasks, ahead=processes + 1)
+    finally:
+        listener.stop()
+
+
+def _in_order(pool, tasks: list[intake_prepare.PrepareTask], ahead: int):
+    """The prepared chunks in order, with at most ``ahead`` chunks handed to the pool and not yet taken: the
+    memory held stays bounded however far the workers outrun the loads (Pool.imap would run to the end)."""
+    waiting: deque = deque()
+    for task in tasks:
+        waiting.append(pool.apply_async(intake_prepare.prepare_files, (task,)))
+        if len(waiting) > ahead:
+            yield waiting.popleft().get()
+    while waiting:
+        yield waiting.popleft().get()
 
 
 def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], today: dt.date | None = None,
-                 storage: Path | None = None, batch_rows: int = BATCH_ROWS,
-                 submitted_at: dt.datetime | None = None) -> list[FileOutcome]:
+                 storage: Path | None = None, submitted_at: dt.datetime | None = None,
+                 chunk_files: int = CHUNK_FILES, processes: int | None = None) -> list[FileOutcome]:
     """Read, normalize, check and load files of the correspondents inbox, in order.
 
-    Files are read a batch at a time and the data-quality suite runs once over all rows of a batch (its
-    cost is mostly per call); each file is still loaded in a transaction of its own, so a file that fails
-    leaves the others loaded. With ``storage``, each file's intake report is written there.
-
-    The work is shared by threads, none but this one touching the database: READ_THREADS threads hash and
-    read the files ahead (see _read_ahead); a reading thread normalizes them in inbox order, prepares what
-    COPY will write and runs the suite over each batch; this thread takes the batches in order and does
-    everything that needs the connection (already loaded? identical to another file? quarantine or load,
-    intake report), so the warehouse loads one batch while the next one is read. At most one batch waits
-    between the two.
+    The work that needs no database (hashing, reading, normalizing, the data-quality suite, encoding rows for
+    COPY; see intake_prepare) is done ``chunk_files`` files at a time; from PROCESS_MIN_FILES files on, by
+    ``processes`` worker processes (default: settings.intake_processes()) running ahead of this one. This one
+    does everything that needs the connection, file by file in inbox order: already loaded? identical to
+    another file? quarantine or load, intake report. Each file is loaded in a transaction (or savepoint) of
+    its own, so a file that fails leaves the others loaded. With ``storage``, each file's intake report is
+    written there.
 
     ``submitted_at`` orders this run's files after those of earlier runs (default: now); within a run, inbox
     order decides. A report id given by several current files of a month belongs to the latest of them in
@@ -406,79 +340,28 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     """
     submitted_at = submitted_at or dt.datetime.now(dt.timezone.utc)
     today = today or today_in_almaty()
-    outcomes: dict[str, FileOutcome] = {}
     regions, category_groups = known_codes(conn)
     loaded_before = _loaded_versions(conn, inbox_paths)
-    batches: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand_over(item) -> bool:
-        while not stop.is_set():
-            try:
-                batches.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def read_all() -> None:
-        try:
-            pending: list[_Prepared] = []
-            rows_pending, handed = 0, False
-            for number, prepared in enumerate(_read_ahead(inbox, inbox_paths, today, loaded_before, stop,
-                                                          submitted_at)):
-                if stop.is_set():
-                    return
-                prepared = _normalize_file(prepared)
-                pending.append(prepared)
-                rows_pending += len(prepared.read.rows) if prepared.read else 0
-                # The first batch is small: the warehouse starts loading while the rest is read.
-                if rows_pending >= (batch_rows if handed else min(batch_rows, FIRST_BATCH_ROWS)) \
-                        or number == len(inbox_paths) - 1:
-                    reads = [p.read for p in pending if p.read is not None]
-                    all_rows = [row for read in reads for row in read.rows]
-                    found = _validate_reports(all_rows, regions, category_groups, today)
-                    if not hand_over((pending, found)):
-                        return
-                    pending, rows_pending, handed = [], 0, True
-            hand_over(_DONE)
-        except BaseException as exc:  # handed to the loading thread, which raises it
-            hand_over(exc)
-
-    reader = threading.Thread(target=read_all, name="intake-read", daemon=True)
-    # This thread mostly waits for the warehouse and then needs the interpreter back at once; with the default
-    # 5 ms switch interval every round trip would wait for the reading thread's time slice to end.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
-    twins: list[tuple[_Prepared, dict[int, list[Problem]]]] = []
-    reader.start()
-    try:
-        while True:
-            item = batches.get()
-            if item is _DONE:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            pending, found = item
-            offset = 0
-            for prepared in pending:
-                mine = {}
-                if prepared.read is not None:
-                    size = len(prepared.read.rows)
-                    mine = {i - offset: p for i, p in found.items() if offset <= i < offset + size}
-                    offset += size
-                outcome = _check_and_load(conn, prepared, mine, storage, today)
+    tasks = [
+        intake_prepare.PrepareTask(inbox, chunk, today, {p: loaded_before[p] for p in chunk if p in loaded_before},
+                                   submitted_at, regions, category_groups)
+        for chunk in _chunks(inbox_paths, chunk_files)
+    ]
+    if processes is None:
+        processes = settings.intake_processes() if len(inbox_paths) >= PROCESS_MIN_FILES else 1
+    outcomes: dict[str, FileOutcome] = {}
+    twins: list[PreparedFile] = []
+    with _prepared_chunks(tasks, processes) as chunks:
+        for chunk in chunks:
+            for prepared in chunk:
+                outcome = _check_and_load(conn, prepared, storage, today)
                 outcomes[prepared.inbox_path] = outcome
                 if outcome.identical_to is not None:
-                    twins.append((prepared, mine))
-        # A copy skipped as identical to a file that this run then replaced would stay unloaded until the next
-        # run (which would then change the tables): look at the copies again now.
-        for prepared, mine in twins:
-            outcomes[prepared.inbox_path] = _check_and_load(conn, prepared, mine, storage, today)
-    finally:
-        stop.set()
-        reader.join()
-        sys.setswitchinterval(switch_interval)
+                    twins.append(prepared)
+    # A copy skipped as identical to a file that this run then replaced would stay unloaded until the next run
+    # (which would then change the tables): look at the copies again now.
+    for prepared in twins:
+        outcomes[prepared.inbox_path] = _check_and_load(conn, prepared, storage, today)
     return [outcomes[p] for p in inbox_paths]
 
 

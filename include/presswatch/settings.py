@@ -42,3 +42,12 @@ def storage_dir(override: str | os.PathLike | None = None):
         conn_id = os.environ.get("PRESSWATCH_STORAGE_CONN_ID") or None
         return ObjectStoragePath(value, conn_id=conn_id) if conn_id else ObjectStoragePath(value)
     return Path(value)
+
+
+def intake_processes() -> int:
+    """Worker processes that prepare a large inbox (see intake.ingest_files): PRESSWATCH_INTAKE_PROCESSES, else
+    one per CPU this process may run on; 1 prepares every file in the loading process."""
+    configured = os.environ.get("PRESSWATCH_INTAKE_PROCESSES")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

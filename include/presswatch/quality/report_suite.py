@@ -99,6 +99,11 @@ def _prepared_suite(known_regions: tuple[str, ...], categories: tuple[str, ...],
     return batch_definition, suite, rules
 
 
+def warm_up(known_regions: list[str], category_groups: dict[str, str], today: dt.date) -> None:
+    """Import GX and build the suite now (a second or two, once per process), e.g. before forking workers."""
+    _prepared_suite(tuple(known_regions), tuple(sorted(category_groups)), today)
+
+
 def validate(
     rows: list[NormalizedRow],
     known_regions: list[str],

@@ -24,18 +24,13 @@ import psycopg
 from psycopg import sql
 
 from ..normalize.rows import RECORD_FIELDS, NormalizedRow, Problem, location
-from .bulk import copy_rows
+from .bulk import copy_lines, copy_rows, copy_text_line
 
 log = logging.getLogger(__name__)
 
 SOURCE_KIND = "correspondent"
 REPORT_COLUMNS = ("file_id", "sheet", "row_number", *RECORD_FIELDS, "content_hash")
-# Column types of core.report for binary COPY (sql/0004_core.sql, 0031); checked by tests/test_intake*.
-_RECORD_TYPES = {
-    "event_date": "date", "amount_claimed_kzt": "numeric", "appealed_to_police": "bool", "sent_to_court": "bool",
-    "verdict_for_journalist": "bool", "confidential": "bool",
-}
-REPORT_TYPES = ("int8", "text", "int4", *(_RECORD_TYPES.get(f, "text") for f in RECORD_FIELDS), "text")
+RAW_COLUMNS = ("file_id", "sheet", "row_number", "payload")
 _record_values = operator.itemgetter(*RECORD_FIELDS)
 
 
@@ -49,19 +44,28 @@ class FileVersion:
 
 
 @dataclass
-class RowValues:
-    """What COPY writes for each row of a file, less the file's id (known only when the file is loaded).
+class FileRows:
+    """A file's rows as COPY writes them, less the file's id (known only when the file is loaded), and whole
+    the few rows a load may put in quarantine.
 
-    Worked out apart from the load so that an intake can prepare the next file while the warehouse loads
-    this one."""
-    raw: list[tuple]  # (sheet, row_number, payload JSON) for raw.row
-    report: list[tuple]  # (sheet, row_number, *RECORD_FIELDS, content hash) for core.report
+    Worked out apart from the load, so that the next files are prepared while the warehouse loads this one."""
+    raw_lines: list[bytes]  # raw.row (sheet, row_number, payload) of every row
+    report_lines: list[bytes]  # core.report (sheet, row_number, *RECORD_FIELDS, content hash) of every row
+    external_ids: list[str | None]  # the report id of every row
+    kept: dict[int, NormalizedRow]  # by index: rows with problems, duplicate marks, rows naming a duplicate
 
 
-def row_values(rows: list[NormalizedRow]) -> RowValues:
-    return RowValues(
-        [(r.sheet, r.row_number, r.payload_json()) for r in rows],
-        [(r.sheet, r.row_number, *_record_values(r.record), r.content_hash()) for r in rows],
+def report_line(sheet: str, row_number: int, fields: tuple, content_hash: str) -> bytes:
+    return copy_text_line((sheet, row_number, *fields, content_hash))
+
+
+def file_rows(rows: list[NormalizedRow], keep: set[int]) -> FileRows:
+    """``rows`` encoded for COPY; those at the indexes in ``keep`` are also kept whole."""
+    return FileRows(
+        [copy_text_line((r.sheet, r.row_number, r.payload_json())) for r in rows],
+        [copy_text_line((r.sheet, r.row_number, *_record_values(r.record), r.content_hash())) for r in rows],
+        [r.record["external_id"] for r in rows],
+        {index: rows[index] for index in keep},
     )
 
 
@@ -361,35 +365,31 @@ def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str)
 def load_file(
     conn: psycopg.Connection,
     version: FileVersion,
-    rows: list[NormalizedRow],
+    rows: FileRows,
     problems: dict[int, list[Problem]],
     sheets: list[dict],
     unknown_columns: list[str],
-    values: RowValues | None = None,
 ) -> LoadResult:
-    """Load a read file: all rows into raw.row, clean ones into core.report, the rest into quarantine.
-
-    ``values`` are ``row_values(rows)`` when the caller worked them out already."""
-    values = values or row_values(rows)
-    accepted = [v for i, v in enumerate(values.report) if i not in problems]
-    rejected = [(r, problems[i]) for i, r in enumerate(rows) if i in problems]
+    """Load a read file: all rows into raw.row, clean ones into core.report, the rest (``problems``, by row
+    index; each such row is one of ``rows.kept``) into quarantine."""
+    accepted = [line for index, line in enumerate(rows.report_lines) if index not in problems]
+    rejected = [(rows.kept[index], problems[index]) for index in sorted(problems)]
     with conn.transaction():
         _lock_for_load(conn, version)
         file_id = _insert_file(
-            conn, version, "loaded", rows_read=len(rows), rows_loaded=len(accepted),
+            conn, version, "loaded", rows_read=len(rows.raw_lines), rows_loaded=len(accepted),
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
         )
         # A duplicate mark that could not be applied leaves the report it names as it was.
         report_ids = sorted({
-            r.record["external_id"] for i, r in enumerate(rows)
-            if r.record.get("external_id") and not (r.duplicate_mark and i in problems)
+            report_id for index, report_id in enumerate(rows.external_ids)
+            if report_id and not (index in problems and rows.kept[index].duplicate_mark)
         })
         superseded, restored = _supersede_previous(conn, version, file_id)
         result = LoadResult(file_id, superseded, restored=restored)
-        copy_rows(
-            conn, "raw.row", ("file_id", "sheet", "row_number", "payload"), [(file_id, *v) for v in values.raw]
-        )
-        copy_rows(conn, "core.report", REPORT_COLUMNS, [(file_id, *v) for v in accepted], types=REPORT_TYPES)
+        prefix = f"{file_id}\t".encode()
+        copy_lines(conn, "raw.row", RAW_COLUMNS, rows.raw_lines, prefix)
+        copy_lines(conn, "core.report", REPORT_COLUMNS, accepted, prefix)
         if rejected:
             ids = [i for (i,) in conn.execute(
                 "SELECT nextval('quarantine.row_quarantine_row_id_seq') FROM generate_series(1, %s)", (len(rejected),)

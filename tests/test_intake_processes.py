@@ -1,0 +1,137 @@
+"""Files prepared by worker processes load exactly as when prepared in one process; COPY's text lines carry
+every value as it was; what a worker logs reaches the parent's log."""
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import shutil
+from decimal import Decimal
+
+import psycopg
+
+from include.presswatch import intake
+from include.presswatch.intake import discover_files, ingest_files
+from include.presswatch.warehouse.bulk import copy_lines, copy_text_line
+from include.presswatch.warehouse.migrations import migrate
+from include.presswatch.warehouse.reference_sync import sync_reference
+from tests.bad_inputs import bad_rows_workbook, write_xls
+from tests.workbooks import RU_HEADERS, report, write_csv, write_xlsx
+
+TODAY = dt.date(2024, 4, 10)
+SUBMITTED = dt.datetime(2024, 4, 10, 9, 0, tzinfo=dt.timezone.utc)
+HEADERS = {**RU_HEADERS, "report_id": "№ сообщения", "duplicate_of": "Дубликат"}
+AWKWARD = "табуляция\tвнутри, перевод\nстроки, обратная \\ черта, \\N и \\t как текст"
+TIMESTAMP_TYPES = (1114, 1184)  # timestamp, timestamptz: when a row was written differs between two loads
+TABLES = ("raw.file", "raw.row", "core.report", "quarantine.file", "quarantine.row", "quarantine.row_problem",
+          "raw.row_replacement", "raw.row_restoration")
+
+
+def mixed_inbox(inbox):
+    """More files than it takes to start worker processes, of every outcome: loaded, corrected by report id,
+    bad rows, unreadable, duplicate marks, a copy, an awkward text."""
+    folder = inbox / "correspondents" / "2024-03"
+    folder.mkdir(parents=True)
+    write_xlsx(folder / "a_first.xlsx",
+               [report(report_id=f"A-{n}", summary=f"Сообщение {n}") for n in range(30)], headers=HEADERS)
+    write_csv(folder / "b_awkward.csv", [
+        report(report_id="B-1", summary=AWKWARD, outlet="Orda\\kz"), report(report_id="B-2", region="Нарния"),
+    ], headers=HEADERS)
+    write_csv(folder / "c_corrects_a.csv", [
+        report(report_id="A-3", summary="Уточнено"), report(report_id="A-4", event_date="32.03.2024"),
+    ], headers=HEADERS)
+    bad_rows_workbook(folder / "d_bad_rows.xlsx")
+    (folder / "e_not_a_spreadsheet.xlsx").write_bytes(b"this is not a spreadsheet")
+    write_xlsx(folder / "f_marks.xlsx", [
+        {"report_id": "A-5", "duplicate_of": "A-6"}, {"report_id": "Z-404", "duplicate_of": "A-1"},
+    ], headers=HEADERS)
+    write_xlsx(folder / "g_names_unknown.xlsx", [report(report_id="G-1", duplicate_of="Q-999")], headers=HEADERS)
+    shutil.copy(folder / "a_first.xlsx", folder / "h_copy_of_a.xlsx")
+    for n in range(4):
+        write_csv(folder / f"i_more_{n}.csv", [report(summary=f"Ещё {n}-{k}", confidential="да") for k in range(5)])
+    write_xls(folder / "j_legacy.xls", [report(summary="Из старого Excel")])
+
+
+def fresh_warehouse(database_factory) -> str:
+    url = database_factory("presswatch_processes")
+    with psycopg.connect(url) as conn:
+        migrate(conn)
+        sync_reference(conn)
+    return url
+
+
+def contents(url) -> dict[str, list]:
+    """Every row of the tables an intake writes, without the times they were written at."""
+    found = {}
+    with psycopg.connect(url) as conn:
+        for table in TABLES:
+            cursor = conn.execute(f"SELECT * FROM {table}")
+            kept = [i for i, column in enumerate(cursor.description) if column.type_code not in TIMESTAMP_TYPES]
+            found[table] = sorted((tuple(_untimed(row[i]) for i in kept) for row in cursor), key=repr)
+    return found
+
+
+def _untimed(value):
+    """A withdrawn row's content (jsonb) without the times in it."""
+    if isinstance(value, dict):
+        return {k: _untimed(v) for k, v in value.items() if not k.endswith("_at")}
+    if isinstance(value, list):
+        return [_untimed(v) for v in value]
+    return value
+
+
+def test_worker_processes_load_exactly_what_one_process_loads(database_factory, inbox, tmp_path, caplog):
+    mixed_inbox(inbox)
+    paths = discover_files(inbox)
+    assert len(paths) >= intake.PROCESS_MIN_FILES
+    caplog.set_level(logging.INFO)
+    results = {}
+    for processes in (1, 2):
+        url = fresh_warehouse(database_factory)
+        with psycopg.connect(url) as conn:
+            outcomes = ingest_files(conn, inbox, paths, TODAY, storage=tmp_path / f"storage_{processes}",
+                                    submitted_at=SUBMITTED, chunk_files=3, processes=processes)
+            conn.commit()
+        reports = [(tmp_path / f"storage_{processes}").rglob("*")]
+        results[processes] = (
+            [dataclasses.replace(o, report_path=None) for o in outcomes],
+            contents(url),
+            sorted(p.read_bytes() for found in reports for p in found if p.is_file()),
+        )
+
+    (one_outcomes, one_tables, one_reports), (many_outcomes, many_tables, many_reports) = results[1], results[2]
+    assert many_outcomes == one_outcomes
+    for table in TABLES:
+        assert many_tables[table] == one_tables[table], table
+    assert many_reports == one_reports, "the intake reports are the same files"
+
+    # The comparison is of an intake that did everything, not of two empty warehouses.
+    status = {o.inbox_path.rsplit("/", 1)[1]: o.status for o in one_outcomes}
+    assert status["e_not_a_spreadsheet.xlsx"] == "quarantined" and status["h_copy_of_a.xlsx"] == "unchanged"
+    assert {s for name, s in status.items() if name not in ("e_not_a_spreadsheet.xlsx", "h_copy_of_a.xlsx")} == {"loaded"}
+    assert all(one_tables[t] for t in ("core.report", "quarantine.row", "quarantine.row_problem", "raw.row_replacement"))
+    with psycopg.connect(url) as conn:
+        awkward = conn.execute("SELECT summary, outlet FROM core.report WHERE external_id = 'B-1'").fetchone()
+    assert awkward == (AWKWARD, "Orda\\kz")
+
+    from_workers = [r for r in caplog.records if r.process != os.getpid()]
+    assert any("data-quality suite" in r.getMessage() for r in from_workers), "a worker's log reaches this one"
+
+
+def test_copy_text_lines_carry_every_value_as_it_was(conn):
+    conn.execute("CREATE TEMP TABLE copy_check (batch int, said text, flag bool, day date, amount numeric, n int)")
+    rows = [
+        ("plain", True, dt.date(2024, 3, 12), Decimal("1000000"), 1),
+        ("tab\tinside", False, None, Decimal("1.5E+6"), 2),
+        ("line\nbreaks\r\nboth", None, dt.date(2000, 1, 1), Decimal("0.25"), 3),
+        ("back\\slash, \\N and \\t as text", True, None, None, 4),
+        ("\\N", None, None, None, 5),
+        ("", False, None, Decimal("-0"), 6),
+        (None, None, None, None, 7),
+        ("Қазақ тілі, «кавычки» ✓", True, None, Decimal("12.50"), 8),
+    ]
+    written = copy_lines(conn, "copy_check", ("batch", "said", "flag", "day", "amount", "n"),
+                         [copy_text_line(row) for row in rows], prefix=b"7\t")
+    back = conn.execute("SELECT batch, said, flag, day, amount, n FROM copy_check ORDER BY n").fetchall()
+    assert written == len(rows)
+    assert back == [(7, *row) for row in rows]
