@@ -6,11 +6,13 @@ dates as text, Excel 97-2003 .xls, OpenDocument .ods; about 3% of rows are bad. 
 
 * limit: a bare calamine read of every sheet of the same files (``to_python``), nothing else;
 * full intake: ``ingest_inbox`` — read, find headers, normalize, validate with Great Expectations, load with
-  COPY into raw/core/quarantine, intake reports written to storage, legal cases refreshed;
+  COPY into raw/core/quarantine, intake reports written to storage, legal cases refreshed (the files are
+  prepared by worker processes, one per CPU, as for any inbox of 8 files or more);
 * naive peer: openpyxl (read-only) into a pandas DataFrame per sheet, ``DataFrame.to_sql`` via SQLAlchemy
   into a scratch table — no header search, no normalization, no checks;
 
-and prints the ratios and the peak memory of this process. GX is imported and warmed up before the clock
+and prints the ratios, the CPU each part used, and the peak memory of this process and of the largest
+worker. GX is imported and warmed up before the clock
 starts (a per-process constant of several seconds, printed separately).
 
     PYTHONPATH=. .venv/bin/python bench/intake.py [--files 200] [--rows 500] [--write-readme] [--profile]
@@ -213,23 +215,29 @@ def server_cpu_seconds(conn: psycopg.Connection) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def full_intake(inbox: Path, storage: Path, url: str):
-    """Wall time, outcomes, row counts, and the CPU seconds the intake used in this process and in the server."""
+    """Wall time, outcomes, row counts, and the CPU seconds the intake used in this process, in the worker
+    processes it started, and in the server."""
     from include.presswatch.intake import ingest_inbox
 
     with psycopg.connect(url) as conn:
-        server_before, python_before = server_cpu_seconds(conn), time.process_time()
+        server_before, python_before, workers_before = server_cpu_seconds(conn), time.process_time(), _children_cpu()
         started = time.perf_counter()
         outcomes = ingest_inbox(conn, inbox, TODAY, storage=storage)
         conn.commit()
         elapsed = time.perf_counter() - started
-        python_cpu = time.process_time() - python_before
+        python_cpu, workers_cpu = time.process_time() - python_before, _children_cpu() - workers_before
         server_after = server_cpu_seconds(conn)
         server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM raw.row), (SELECT count(*) FROM core.report), (SELECT count(*) FROM quarantine.row)"
         ).fetchone()
-    return elapsed, outcomes, counts, (python_cpu, server_cpu)
+    return elapsed, outcomes, counts, (python_cpu, workers_cpu, server_cpu)
 
 
 def warm_up() -> float:
@@ -250,17 +258,18 @@ def warm_up() -> float:
     return time.perf_counter() - started
 
 
-def cpu_budget_line(python_cpu: float, server_cpu: float | None, full: float, limit: float) -> str:
+def cpu_budget_line(python_cpu: float, workers_cpu: float, server_cpu: float | None, full: float, limit: float) -> str:
     """The CPU the intake needed, and the shortest wall time that CPU allows on this machine's cores."""
+    spent = f"{python_cpu:.2f} s in this process + {workers_cpu:.2f} s in its worker processes"
     if server_cpu is None:
-        return f"CPU: {python_cpu:.2f} s in this process (the server's share is not measurable from here)."
-    cores = os.cpu_count() or 1
-    floor = (python_cpu + server_cpu) / cores
+        return f"CPU: {spent} (the server's share is not measurable from here)."
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    total = python_cpu + workers_cpu + server_cpu
+    floor = total / cores
     return (
-        f"CPU: {python_cpu:.2f} s in this process (all threads) + {server_cpu:.2f} s in the PostgreSQL server = "
-        f"{python_cpu + server_cpu:.2f} s; on {cores} CPUs no schedule finishes that in under {floor:.2f} s "
-        f"({floor / limit:.2f} x limit); the run took {full:.2f} s, {(python_cpu + server_cpu) / full:.2f} CPUs busy "
-        f"on average."
+        f"CPU: {spent} + {server_cpu:.2f} s in the PostgreSQL server = {total:.2f} s; on {cores} CPUs no schedule "
+        f"finishes that in under {floor:.2f} s ({floor / limit:.2f} x limit); the run took {full:.2f} s, "
+        f"{total / full:.2f} CPUs busy on average."
     )
 
 
@@ -293,11 +302,13 @@ def main() -> int:
 
                 profiler = cProfile.Profile()
                 profiler.enable()
-            full, outcomes, (raw_rows, accepted, rejected), (python_cpu, server_cpu) = full_intake(inbox, storage, url)
+            full, outcomes, (raw_rows, accepted, rejected), (python_cpu, workers_cpu, server_cpu) = full_intake(
+                inbox, storage, url)
             if args.profile:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             limit = min(limit, bare_calamine(paths)[0])
             print(f"limit {limit:.2f} s, full intake {full:.2f} s ({full / limit:.2f} x), peak {peak_mb:.0f} MB; peer next",
                   flush=True)
@@ -305,7 +316,7 @@ def main() -> int:
 
     loaded = sum(o.status == "loaded" for o in outcomes)
     ratio_limit, ratio_peer = full / limit, peer / full
-    ok = ratio_limit <= TARGETS["limit"] and ratio_peer >= TARGETS["peer"] and peak_mb < TARGETS["memory_mb"]
+    ok = ratio_limit <= TARGETS["limit"] and ratio_peer >= TARGETS["peer"] and peak_mb + worker_peak_mb < TARGETS["memory_mb"]
     lines = [
         f"Run {dt.date.today():%Y-%m-%d}, {len(paths)} files x {args.rows} rows ({size:.0f} MB; xlsx in four "
         f"layouts, xls, ods; ~3% bad rows), embedded PostgreSQL 16, {os.cpu_count()} CPUs.",
@@ -317,11 +328,12 @@ def main() -> int:
         f"| naive peer: openpyxl → DataFrame → to_sql | {peer:.2f} | {ratio_peer:.1f} x slower than intake | ≥ {TARGETS['peer']:.0f} x |",
         "",
         f"Intake: {loaded} files loaded, {raw_rows} rows read, {accepted} accepted, {rejected} quarantined "
-        f"(peer wrote {peer_rows} rows, header rows included). Peak memory of the Python process: {peak_mb:.0f} MB "
-        f"(before intake {rss_before:.0f} MB; target < {TARGETS['memory_mb']}). GX import and first context and "
+        f"(peer wrote {peer_rows} rows, header rows included). Peak memory: {peak_mb:.0f} MB in this process "
+        f"(before intake {rss_before:.0f} MB), {worker_peak_mb:.0f} MB in the largest worker process (pages shared "
+        f"with this process after the fork counted in both); target < {TARGETS['memory_mb']} together. GX import and first context and "
         f"reading the reference YAML, before the clock: {gx_setup:.1f} s.",
         "",
-        cpu_budget_line(python_cpu, server_cpu, full, limit),
+        cpu_budget_line(python_cpu, workers_cpu, server_cpu, full, limit),
     ]
     print("\n".join(lines))
     print("targets met" if ok else "TARGETS NOT MET")
