@@ -100,7 +100,9 @@ def correspondent_reports():
         from include.presswatch import intake_recheck, settings
         from include.presswatch.warehouse.connection import connect
 
-        outcomes = list(outcomes)
+        # One slice fetches every mapped outcome at once; iterating would ask for one past the last, which the
+        # task SDK logs as an error.
+        outcomes = list(outcomes[:])
         if not intake_recheck.copies_to_recheck(outcomes):
             return []
         with connect() as conn:
@@ -125,7 +127,7 @@ def correspondent_reports():
 
         with connect() as conn:
             cases = refresh_legal_cases(conn)
-        summary = summarize_outcomes(final_outcomes(outcomes, rechecked))
+        summary = summarize_outcomes(final_outcomes(outcomes[:], rechecked))
         summary["legal_cases"] = cases
         print(f"correspondent intake: {summary}")
         return summary
