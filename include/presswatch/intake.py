@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import logging.handlers
 import multiprocessing
@@ -300,12 +301,17 @@ def _prepared_chunks(tasks: list[intake_prepare.PrepareTask], processes: int):
     records = context.Queue()
     listener = logging.handlers.QueueListener(records, _AsLoggedHere())
     listener.start()
+    # What this process holds goes to the collector's permanent generation while the workers fork, so that
+    # their collections never walk it (and copy every page of it on the way).
+    gc.freeze()
     try:
         with context.Pool(min(processes, len(tasks)), initializer=_log_to_parent, initargs=(records,)) as pool:
+            gc.unfreeze()
             log.info("preparing %d files in %d worker processes", sum(len(t.inbox_paths) for t in tasks),
                      min(processes, len(tasks)))
             yield _in_order(pool, tasks, ahead=processes + 1)
     finally:
+        gc.unfreeze()
         listener.stop()
 
 
