@@ -1,4 +1,5 @@
-"""Correspondent intake: find files in the inbox, then read → normalize → check → load each one.
+"""Correspondent intake: find files in the inbox, prepare them (intake_prepare: read → normalize → check,
+in worker processes for a large inbox), then load each one, in inbox order.
 
 Each file is handled on its own: a file that cannot be read is quarantined with its reason, and the
 next file goes on. Every data row of a readable file ends in ``core.report`` or ``quarantine.row``.
@@ -6,23 +7,17 @@ next file goes on. Every data row of a readable file ends in ``core.report`` or 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import logging
-import logging.handlers
-import multiprocessing
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 
-from . import intake_prepare, intake_report, settings
+from . import intake_prepare, intake_report, intake_workers, settings
 from .intake_prepare import CORRESPONDENTS_FOLDER, PreparedFile
 from .normalize.rows import RECORD_FIELDS, Problem
-from .quality import report_suite
 from .warehouse import load_reports
 from .warehouse.reference_sync import known_codes
 
@@ -272,61 +267,6 @@ def _chunks(inbox_paths: list[str], chunk_files: int) -> list[list[str]]:
     return chunks
 
 
-def _log_to_parent(records) -> None:
-    """A worker's log records go to the parent process, which logs them with its own handlers (an Airflow task's
-    log, say), rather than several processes writing at once to the handlers they inherited."""
-    logging.getLogger().handlers[:] = [logging.handlers.QueueHandler(records)]
-
-
-class _AsLoggedHere(logging.Handler):
-    """Logs a record from a worker as if it had been logged in this process."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
-
-
-@contextlib.contextmanager
-def _prepared_chunks(tasks: list[intake_prepare.PrepareTask], processes: int):
-    """The chunks prepared, in order: by a pool of worker processes running ahead of the caller, or here."""
-    if processes <= 1 or len(tasks) <= 1:
-        yield map(intake_prepare.prepare_files, tasks)
-        return
-    task = tasks[0]
-    # The suite is built before the workers fork (a second of imports), so that each starts with it ready.
-    report_suite.warm_up(task.regions, task.category_groups, task.today)
-    # fork: the workers start in milliseconds with the parsers' tables loaded; they never touch a connection.
-    context = multiprocessing.get_context("fork")
-    records = context.Queue()
-    listener = logging.handlers.QueueListener(records, _AsLoggedHere())
-    listener.start()
-    # What this process holds goes to the collector's permanent generation while the workers fork, so that
-    # their collections never walk it (and copy every page of it on the way).
-    gc.freeze()
-    try:
-        with context.Pool(min(processes, len(tasks)), initializer=_log_to_parent, initargs=(records,)) as pool:
-            gc.unfreeze()
-            log.info("preparing %d files in %d worker processes", sum(len(t.inbox_paths) for t in tasks),
-                     min(processes, len(tasks)))
-            yield _in_order(pool, tasks, ahead=processes + 1)
-    finally:
-        gc.unfreeze()
-        listener.stop()
-
-
-def _in_order(pool, tasks: list[intake_prepare.PrepareTask], ahead: int):
-    """The prepared chunks in order, with at most ``ahead`` chunks handed to the pool and not yet taken: the
-    memory held stays bounded however far the workers outrun the loads (Pool.imap would run to the end)."""
-    waiting: deque = deque()
-    for task in tasks:
-        waiting.append(pool.apply_async(intake_prepare.prepare_files, (task,)))
-        if len(waiting) > ahead:
-            yield waiting.popleft().get()
-    while waiting:
-        yield waiting.popleft().get()
-
-
 def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], today: dt.date | None = None,
                  storage: Path | None = None, submitted_at: dt.datetime | None = None,
                  chunk_files: int = CHUNK_FILES, processes: int | None = None) -> list[FileOutcome]:
@@ -357,7 +297,7 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
         processes = settings.intake_processes() if len(inbox_paths) >= PROCESS_MIN_FILES else 1
     outcomes: dict[str, FileOutcome] = {}
     twins: list[PreparedFile] = []
-    with _prepared_chunks(tasks, processes) as chunks:
+    with intake_workers.prepared_chunks(tasks, processes) as chunks:
         for chunk in chunks:
             for prepared in chunk:
                 outcome = _check_and_load(conn, prepared, storage, today)

@@ -1,9 +1,9 @@
-"""Correspondent files made ready for the warehouse without touching it: hashed, read, normalized, checked
-by the data-quality suite, and encoded as the lines COPY will write.
+"""Correspondent files made ready for the warehouse without a connection to it: hashed, read, normalized,
+checked by the data-quality suite, and encoded as the lines COPY will write.
 
-Nothing here needs a connection, so a large inbox is prepared by worker processes (one per CPU), a chunk of
-files per task, while the loading process writes the chunks before (see intake.ingest_files). A chunk is
-the unit of the suite: its cost is mostly per call, so it runs once over all rows of a chunk.
+Nothing here needs a connection, so a large inbox is prepared by worker processes (intake_workers), a chunk
+of files per task, while the loading process writes the chunks before (intake.ingest_files). A chunk is the
+unit of the suite: its cost is mostly per call, so it runs once over all rows of a chunk.
 """
 
 from __future__ import annotations

@@ -69,6 +69,15 @@ def _expectations(known_regions: list[str], known_categories: list[str], today: 
 
 
 _lock = threading.Lock()
+# pandas' datetime64[ns] spans 1677-09-21 to 2262-04-11; a date outside (01.03.1024, a typo) stands in the
+# frame as the nearest day inside, which breaks the date rule just the same, and is reported as written.
+_FRAME_FIRST_DAY, _FRAME_LAST_DAY = dt.date(1678, 1, 1), dt.date(2262, 1, 1)
+
+
+def _in_frame_range(day: dt.date | None) -> dt.date | None:
+    if day is None:
+        return None
+    return min(max(day, _FRAME_FIRST_DAY), _FRAME_LAST_DAY)
 
 
 @lru_cache(maxsize=8)
@@ -123,7 +132,7 @@ def validate(
             "row_id": range(len(rows)),
             # Nanosecond precision: GX compares only datetime64[ns] columns vectorized (pandas 3 infers [us] from
             # dates, and GX then calls a Python function per value).
-            "event_date": pd.to_datetime([r.record["event_date"] for r in rows]).astype("datetime64[ns]"),
+            "event_date": pd.to_datetime([_in_frame_range(r.record["event_date"]) for r in rows]).astype("datetime64[ns]"),
             "region_code": [r.record["region_code"] for r in rows],
             "category_code": [r.record["category_code"] for r in rows],
             "group_code": [category_groups.get(r.record["category_code"] or "") for r in rows],
@@ -151,8 +160,8 @@ def validate(
             row = rows[index]
             if any(p.field == rule.field for p in row.problems):
                 continue  # the parser already said precisely what is wrong with this value
-            value = failing.get(rule.column)
-            shown = None if value is None or pd.isna(value) else str(value)
+            value = row.record.get(rule.column)  # as normalized, not as the frame holds it
+            shown = None if value is None else f"{value:%d.%m.%Y}" if isinstance(value, dt.date) else str(value)
             problems.setdefault(index, []).append(Problem(rule.field, rule.field, shown, rule.reason))
     log.info("data-quality suite: %d rules, %d of %d rows failed", len(rules), len(problems), len(rows))
     return problems

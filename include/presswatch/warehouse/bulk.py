@@ -50,7 +50,7 @@ def copy_text_value(value: object) -> str:
 
 
 def copy_text_line(values: Sequence[object]) -> bytes:
-    """One row in COPY's text format, without its line end."""
+    """One row in COPY's text format, UTF-8, without its line end."""
     # Most values are text with nothing to escape: join them as they are, and escape value by value only when
     # the joined line shows a character that needs it (a tab too many is a tab inside a value, a backslash
     # more than the NULLs' is one inside a value).
@@ -77,8 +77,11 @@ def copy_lines(conn: psycopg.Connection, table: str, columns: Sequence[str], lin
         sql.Identifier(schema, name) if schema else sql.Identifier(name),
         sql.SQL(", ").join(map(sql.Identifier, columns)),
     )
+    data = prefix + (b"\n" + prefix).join(lines) + b"\n"
+    if conn.info.encoding != "utf-8":  # the lines are UTF-8; the server reads what the connection says
+        data = data.decode("utf-8").encode(conn.info.encoding)
     with conn.cursor() as cur, cur.copy(statement) as copy:
-        copy.write(prefix + (b"\n" + prefix).join(lines) + b"\n")
+        copy.write(data)
     return len(lines)
 
 
