@@ -274,3 +274,20 @@ def _move_sheet_first(path: Path, name: str) -> None:
     sheet = book[name]
     book.move_sheet(sheet, offset=-book.index(sheet))
     book.save(path)
+
+
+def refuse_in_the_warehouse(conn, path_fragment: str = "refused", trigger: str = "refuse_one_file") -> None:
+    """Make the warehouse refuse the rows of files whose path contains ``path_fragment``: a refusal only the
+    server can make (a trigger standing in for, say, a constraint a migration added). The function is
+    temporary; drop the trigger when done."""
+    from psycopg import sql
+
+    conn.execute("""CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF (SELECT inbox_path FROM raw.file WHERE file_id = NEW.file_id) LIKE '%' || TG_ARGV[0] || '%' THEN
+                            RAISE EXCEPTION 'refused by the test';
+                        END IF;
+                        RETURN NEW;
+                    END $$""")
+    conn.execute(sql.SQL("CREATE TRIGGER {} BEFORE INSERT ON raw.row FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse({})")
+                 .format(sql.Identifier(trigger), sql.Literal(path_fragment)))

@@ -6,7 +6,7 @@ import pytest
 
 from include.presswatch.intake import ingest_file, ingest_inbox
 from include.presswatch.sources import workbooks
-from tests.bad_inputs import bad_files, bad_rows_workbook
+from tests.bad_inputs import bad_files, bad_rows_workbook, refuse_in_the_warehouse
 from tests.workbooks import report, write_xlsx
 
 TODAY = dt.date(2024, 4, 10)
@@ -87,14 +87,7 @@ def test_a_file_the_warehouse_refuses_is_rolled_back_alone_and_named(conn, inbox
     folder = inbox / "correspondents" / "2024-03"
     write_xlsx(folder / "a_refused.xlsx", [report(), report(summary="Второе")])
     write_xlsx(folder / "b_fine.xlsx", [report(summary="Третье")])
-    conn.execute("""CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF (SELECT inbox_path FROM raw.file WHERE file_id = NEW.file_id) LIKE '%refused%' THEN
-                            RAISE EXCEPTION 'refused by the test';
-                        END IF;
-                        RETURN NEW;
-                    END $$""")
-    conn.execute("CREATE TRIGGER refuse_one_file BEFORE INSERT ON raw.row FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()")
+    refuse_in_the_warehouse(conn)
     try:
         outcomes = {o.inbox_path: o for o in ingest_inbox(conn, inbox, TODAY)}
         refused, fine = outcomes["2024-03/a_refused.xlsx"], outcomes["2024-03/b_fine.xlsx"]

@@ -10,8 +10,8 @@ from include.presswatch.normalize.headers import HEADER_SEARCH_ROWS
 from include.presswatch.sources.workbooks import read_workbook
 from tests.bad_inputs import write_ods_content
 from tests.test_intake_bad_inputs import unaccounted_rows
-from tests.test_intake_headers_formulas import (ODS_REST_OF_SHEET, fields_of, merged_ods_rows, ods_table,
-                                                shift_down, write_grid_xlsx)
+from tests.test_intake_headers_formulas import (ODS_REST_OF_SHEET, fields_of, grouped_rows, merged_ods_rows,
+                                                ods_table, shift_down, write_grid_xlsx)
 
 TODAY = dt.date(2024, 4, 10)
 
@@ -32,15 +32,6 @@ THREE_ROW_FIELDS = {
 BANNER = ["Мониторинг нарушений свободы слова, март 2024"] + [None] * 11
 
 
-def case_rows(count: int) -> list[list]:
-    return [
-        [f"R-{n}", dt.date(2024, 3, 10 + n), "Костанайская область", "Костанай", "civil_claims",
-         f"Иск к редакции, дело {n}", "корреспондент", f"2-{n}/2024", "частное лицо", "company", "5 000 000",
-         f"{n}00 000"]
-        for n in range(1, count + 1)
-    ]
-
-
 def write_csv_grid(path: Path, grid: list[list]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(";".join("" if c is None else str(c) for c in line) for line in grid), encoding="utf-8")
@@ -57,7 +48,7 @@ def three_row_ods_table(name: str, grid: list[list], merges: list[str] = THREE_R
 
 
 def assert_every_column_of_the_three_row_header_is_read(sheet, header_row: int = 2) -> None:
-    """THREE_ROW_HEADER read with THREE_ROW_MERGES, its last row at ``header_row`` (0-based), case_rows below."""
+    """THREE_ROW_HEADER read with THREE_ROW_MERGES, its last row at ``header_row`` (0-based), grouped_rows below."""
     assert sheet.header.columns == THREE_ROW_FIELDS
     # The group title stays out of a label its group's label and sub-header name a field with.
     assert [sheet.header.headers[i] for i in (2, 8, 9, 11)] == ["Регион", "Тип нарушителя", "Тип истца",
@@ -70,7 +61,7 @@ def assert_every_column_of_the_three_row_header_is_read(sheet, header_row: int =
 
 
 def test_a_header_over_three_rows_with_merged_group_titles_reads_every_column(tmp_path):
-    path = write_grid_xlsx(tmp_path / "a.xlsx", THREE_ROW_HEADER + case_rows(2), THREE_ROW_MERGES)
+    path = write_grid_xlsx(tmp_path / "a.xlsx", THREE_ROW_HEADER + grouped_rows(2), THREE_ROW_MERGES)
 
     (sheet,) = read_workbook(path).sheets
 
@@ -79,7 +70,7 @@ def test_a_header_over_three_rows_with_merged_group_titles_reads_every_column(tm
 
 
 def test_a_header_over_three_rows_is_read_in_an_ods_sheet_with_its_merges(tmp_path):
-    path = write_ods_content(tmp_path / "a.ods", three_row_ods_table("Март", THREE_ROW_HEADER + case_rows(2)))
+    path = write_ods_content(tmp_path / "a.ods", three_row_ods_table("Март", THREE_ROW_HEADER + grouped_rows(2)))
 
     (sheet,) = read_workbook(path).sheets
 
@@ -95,7 +86,7 @@ def test_a_three_row_header_starting_at_the_last_row_searched_has_its_merges_rea
         merges = [shift_down(cells) for cells in merges]
     notes = [["Заполнять по инструкции"] + [None] * 11] + [[None] * 12] * (first - 1)
     path = write_ods_content(tmp_path / "a.ods", ods_table("Март", [
-        *merged_ods_rows(notes + THREE_ROW_HEADER + case_rows(1), merges), ODS_REST_OF_SHEET]))
+        *merged_ods_rows(notes + THREE_ROW_HEADER + grouped_rows(1), merges), ODS_REST_OF_SHEET]))
 
     (sheet,) = read_workbook(path).sheets
 
@@ -103,7 +94,7 @@ def test_a_three_row_header_starting_at_the_last_row_searched_has_its_merges_rea
 
 
 def test_a_title_band_above_a_three_row_header_stays_out_of_it(tmp_path):
-    path = write_grid_xlsx(tmp_path / "a.xlsx", [BANNER] + THREE_ROW_HEADER + case_rows(2),
+    path = write_grid_xlsx(tmp_path / "a.xlsx", [BANNER] + THREE_ROW_HEADER + grouped_rows(2),
                            ["A1:L1", *(shift_down(cells) for cells in THREE_ROW_MERGES)])
 
     (sheet,) = read_workbook(path).sheets
@@ -135,7 +126,7 @@ def test_words_of_a_header_split_over_three_rows_of_a_csv_are_read_together(tmp_
 def test_without_merges_a_csv_header_over_three_rows_still_ends_at_its_last_row(tmp_path):
     # A CSV cannot say how far "Тип" or "Сумма" reached: "истца" and "взыскания" stay as written, unknown; the
     # sub-header row is still the header's, not a report.
-    path = write_csv_grid(tmp_path / "a.csv", THREE_ROW_HEADER + case_rows(2))
+    path = write_csv_grid(tmp_path / "a.csv", THREE_ROW_HEADER + grouped_rows(2))
 
     (sheet,) = read_workbook(path).sheets
 
@@ -165,7 +156,7 @@ def test_a_title_and_a_blank_row_above_a_one_row_header_stay_out_of_it(tmp_path)
 
 
 def test_a_workbook_with_a_three_row_header_loads_every_row_and_column(conn, inbox):
-    write_grid_xlsx(inbox / "correspondents" / "2024-03" / "three_rows.xlsx", THREE_ROW_HEADER + case_rows(3),
+    write_grid_xlsx(inbox / "correspondents" / "2024-03" / "three_rows.xlsx", THREE_ROW_HEADER + grouped_rows(3),
                     THREE_ROW_MERGES)
 
     (outcome,) = ingest_inbox(conn, inbox, TODAY)

@@ -28,11 +28,9 @@ import pytest
 from include.presswatch import intake, intake_prepare
 from include.presswatch.intake import discover_files, ingest_files
 from include.presswatch.warehouse.bulk import copy_lines, copy_text_line
-from include.presswatch.warehouse.migrations import migrate
-from include.presswatch.warehouse.reference_sync import sync_reference
-from tests.bad_inputs import write_ods_content
+from tests.bad_inputs import refuse_in_the_warehouse, write_ods_content
 from tests.conftest import truncate_data
-from tests.test_intake_processes import TABLES, contents
+from tests.test_intake_processes import TABLES, contents, fresh_warehouse
 from tests.workbooks import RU_HEADERS, report, write_csv, write_xlsx
 
 TODAY = dt.date(2024, 4, 10)
@@ -145,14 +143,6 @@ def run_child(url: str, inbox: Path, scenario: str) -> dict:
     lines = out.strip().splitlines()
     assert process.returncode == 0 and lines, err[-3000:]
     return {**json.loads(lines[-1]), "stderr": err}
-
-
-def fresh_warehouse(database_factory) -> str:
-    url = database_factory("presswatch_processes")
-    with psycopg.connect(url) as conn:
-        migrate(conn)
-        sync_reference(conn)
-    return url
 
 
 def small_inbox(inbox: Path, names: list[str]) -> None:
@@ -320,15 +310,7 @@ def test_a_second_run_over_loaded_files_is_the_same_from_worker_processes(databa
             conn.commit()
             shutil.rmtree(inbox)
             shutil.copytree(tmp_path / "second", inbox)
-            conn.execute("""CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF (SELECT inbox_path FROM raw.file WHERE file_id = NEW.file_id) LIKE '%refused%' THEN
-                        RAISE EXCEPTION 'refused by the test';
-                    END IF;
-                    RETURN NEW;
-                END $$""")
-            conn.execute("CREATE TRIGGER refuse_one BEFORE INSERT ON raw.row FOR EACH ROW "
-                         "EXECUTE FUNCTION pg_temp.refuse()")
+            refuse_in_the_warehouse(conn)
             second = ingest_files(conn, inbox, discover_files(inbox), TODAY,
                                   submitted_at=SUBMITTED + dt.timedelta(days=7), storage=tmp_path / f"s_{processes}",
                                   chunk_files=2, processes=processes)

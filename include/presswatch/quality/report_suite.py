@@ -132,7 +132,9 @@ def validate(
             "row_id": range(len(rows)),
             # Nanosecond precision: GX compares only datetime64[ns] columns vectorized (pandas 3 infers [us] from
             # dates, and GX then calls a Python function per value).
-            "event_date": pd.to_datetime([_in_frame_range(r.record["event_date"]) for r in rows]).astype("datetime64[ns]"),
+            "event_date": pd.to_datetime(
+                [_in_frame_range(r.record["event_date"]) for r in rows]
+            ).astype("datetime64[ns]"),
             "region_code": [r.record["region_code"] for r in rows],
             "category_code": [r.record["category_code"] for r in rows],
             "group_code": [category_groups.get(r.record["category_code"] or "") for r in rows],
