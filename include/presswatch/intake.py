@@ -304,6 +304,8 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
                 outcomes[prepared.inbox_path] = outcome
                 if outcome.identical_to is not None:
                     twins.append(prepared)
+            if len(tasks) > 1:
+                log.info("%d of %d files done", len(outcomes), len(inbox_paths))
     # A copy skipped as identical to a file that this run then replaced would stay unloaded until the next run
     # (which would then change the tables): look at the copies again now.
     for prepared in twins:
