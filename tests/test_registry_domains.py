@@ -75,3 +75,30 @@ def test_idn_in_the_register_matches_a_punycode_watchlist_entry_and_back():
     m = matcher(("zhayik", "ақжайық.қаз"))
     assert kinds(m.match_entry([], ["http://xn--80aarn4g9ve.xn--80ao21a/x"])) == {
         ("zhayik", "url_host", "xn--80aarn4g9ve.xn--80ao21a")}
+
+
+def test_a_domain_listed_for_two_outlets_stays_with_the_first_and_the_second_listing_is_named(tmp_path):
+    from include.presswatch.sources.registry_watchlist import load_watchlist
+
+    outlets = tmp_path / "outlets.yaml"
+    outlets.write_text(
+        "outlets:\n"
+        "  - {id: first, name: First, domains: [example.kz, '*.shared.kz']}\n"
+        "  - {id: second, name: Second, domains: [EXAMPLE.kz, second.kz, '*.shared.kz', shared.kz]}\n",
+        encoding="utf-8",
+    )
+    watchlist = load_watchlist(outlets_file=outlets)
+    owners = {(d.domain, d.wildcard): d.outlet_id for d in watchlist.domains()}
+    assert owners == {("example.kz", False): "first", ("shared.kz", True): "first",
+                      ("second.kz", False): "second", ("shared.kz", False): "second"}
+    assert len(watchlist.domains()) == len(owners), "each domain once"
+    assert sorted(watchlist.skipped) == [
+        "outlets.yaml, outlet second: *.shared.kz is listed for outlet first already",
+        "outlets.yaml, outlet second: EXAMPLE.kz is listed for outlet first already",
+    ]
+
+
+def test_the_shipped_watchlist_lists_each_domain_for_one_outlet():
+    from include.presswatch.sources.registry_watchlist import load_watchlist
+
+    assert [reason for reason in load_watchlist().skipped if "already" in reason] == []

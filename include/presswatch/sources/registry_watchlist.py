@@ -53,6 +53,8 @@ class Watchlist:
 def _product_outlets(path: Path, skipped: list[str]) -> list[Outlet]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     outlets = []
+    # A domain belongs to one outlet: listed for two, every listing or measurement of it would count for both.
+    claimed: dict[tuple[str, bool], str] = {}
     for item in data.get("outlets", []):
         outlet = Outlet(item["id"], item["name"], "product", item.get("name_ru"), item.get("city"))
         for text in item.get("domains", []):
@@ -60,6 +62,10 @@ def _product_outlets(path: Path, skipped: list[str]) -> list[Outlet]:
                 entry = watch_entry(str(text))
             except InvalidHost as error:
                 skipped.append(f"{path.name}, outlet {item['id']}: {error}")
+                continue
+            owner = claimed.setdefault((entry[0], entry[2]), outlet.outlet_id)
+            if owner != outlet.outlet_id:
+                skipped.append(f"{path.name}, outlet {item['id']}: {text} is listed for outlet {owner} already")
                 continue
             if entry not in outlet.domains:
                 outlet.domains.append(entry)
