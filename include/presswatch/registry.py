@@ -7,7 +7,7 @@
 2. read every snapshot under ``<INBOX>/registry/`` — z-i CSV folders (``dump.csv`` or ``dump-00..19.csv``),
    XML dumps (``dump.xml``, bare or zipped), manual-notice CSVs (``manual*.csv``) — and, when given, files
    fetched from HTTP sources; each snapshot is diffed and its changes matched in its own transaction;
-3. when the watchlist changed since the last matching pass, match every entry again.
+3. when the watchlist (or the matching rules) changed since the last matching pass, match every entry again.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class RegistryOutcome:
         lines = [f"watchlist: {self.watchlist.get('outlets', 0)} outlets, {self.watchlist.get('domains', 0)} domains"]
         lines += [s.describe() for s in self.snapshots]
         if self.rematched is not None:
-            lines.append(f"watchlist changed: matched all entries again ({self.rematched['checked']} checked)")
+            lines.append(f"watchlist or matching rules changed: matched all entries again "
+                         f"({self.rematched['checked']} checked)")
         lines.append(f"registry matches in the warehouse: {self.matches}")
         return lines
 
@@ -71,7 +72,7 @@ def ingest_registry(conn: psycopg.Connection, inbox: str | Path | None = None,
     watchlist = load_watchlist(inbox)
     outcome = RegistryOutcome(watchlist=registry_load.sync_watchlist(conn, watchlist))
     conn.commit()
-    rematch = registry_load.last_match_fingerprint(conn) != watchlist.fingerprint()
+    rematch = registry_load.last_match_fingerprint(conn) != registry_load.match_fingerprint(watchlist)
     for snapshot in discover_snapshots(inbox) + list(snapshots or []):
         result = registry_load.ingest_snapshot(conn, snapshot, watchlist, match_changes=not rematch)
         conn.commit()

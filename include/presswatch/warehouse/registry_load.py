@@ -6,11 +6,16 @@ computed on the way), the diff against the source's current state in two set-bas
 recognises the unchanged rows without building their keys; sql/registry/diff.sql: keys and comparison for
 the few rows left), the history rows, removals (valid snapshots only) and matching of the new and changed
 entries. A snapshot that cannot be read is recorded as failed and nothing else changes.
+
+Matching goes host by host (``match_entry``): each host or URL of an entry belongs to the outlet with the most
+specific watched domain that covers it, as OONI's measured hosts do, so an entry for news.example.kz touches the
+outlet at news.example.kz and not also the one at example.kz.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -21,10 +26,11 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from ..normalize.domains import Matcher
+from ..normalize.domains import MATCH_KINDS, Match, Matcher
 from ..sources.registry_common import STAGE_COLUMNS, RegistryReadError, SnapshotInput
 from ..sources.registry_watchlist import Watchlist
 from .bulk import copy_rows
+from .ooni_load import most_specific
 from .sql_files import statement
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,10 @@ DIFF_WORK_MEM = "256MB"
 MAINTAIN_AFTER_SHARE = 0.1
 MATCH_COLUMNS = ("source", "notice_key", "outlet_id", "outlet", "outlet_domain", "matched_host",
                  "matched_host_unicode", "match_kind")
+# The rules of matching beyond the watchlist itself, part of the fingerprint a matching pass records: when they
+# change, the next ingest matches every entry again, as after a watchlist change (sql/0052_*: from then on a
+# host belongs to its most specific outlet domain only).
+MATCHING_RULES = "host by host, most specific outlet domain"
 
 
 @dataclass
@@ -98,6 +108,12 @@ def sync_watchlist(conn: psycopg.Connection, watchlist: Watchlist) -> dict[str, 
     return {"outlets": outlets, "domains": domains}
 
 
+def match_fingerprint(watchlist: Watchlist) -> str:
+    """Fingerprint of what matching depends on: the watchlist and the matching rules. Another value than the
+    last pass's means every entry is matched again."""
+    return hashlib.sha256(f"{MATCHING_RULES}\n{watchlist.fingerprint()}".encode()).hexdigest()
+
+
 def last_match_fingerprint(conn: psycopg.Connection) -> str | None:
     row = conn.execute("SELECT watchlist_sha256 FROM core.registry_match_run ORDER BY run_id DESC LIMIT 1").fetchone()
     return row[0] if row else None
@@ -110,6 +126,37 @@ def _patterns(matcher: Matcher) -> list[str]:
     return [f"%{escape(t)}%" for t in matcher.prefilter_terms()] or ["\x00never\x00"]
 
 
+def _owners(found: list[Match]) -> list[Match]:
+    """Of the matches of one host (or register wildcard) of an entry, those of the outlets it belongs to.
+
+    A host belongs to the most specific watched domain that covers it (``most_specific``, the rule of OONI's
+    measured hosts): with outlet A at example.kz and outlet B at news.example.kz, news.example.kz and
+    live.news.example.kz are B's, other.example.kz is A's. A register wildcard ``*.base`` blocks a whole
+    subtree: it belongs to the most specific domain covering base, and also touches every outlet whose domain
+    lies inside the subtree (``*.example.kz`` touches A and B; ``*.news.example.kz`` only B).
+    """
+    if not found or not found[0].matched_host.startswith("*."):
+        return most_specific(found)
+    base = found[0].matched_host[2:]
+    covering = [m for m in found if base == m.outlet_domain or base.endswith("." + m.outlet_domain)]
+    inside = [m for m in found if m not in covering]
+    return most_specific(covering) + inside
+
+
+def match_entry(matcher: Matcher, domains: list[str], urls: list[str]) -> list[Match]:
+    """The outlet domains one register entry touches, with the strongest kind each: ``Matcher.match_entry``
+    (IDN, ``www.``, labels, wildcards, IPs never), host by host, each host kept for its own outlets only
+    (``_owners``). An entry listing both example.kz and news.example.kz still touches both outlets."""
+    rank = {kind: position for position, kind in enumerate(MATCH_KINDS)}
+    best: dict[tuple[str, str], Match] = {}
+    for one_domain, one_url in [([d], []) for d in domains] + [([], [u]) for u in urls]:
+        for m in _owners(matcher.match_entry(one_domain, one_url)):
+            key = (m.outlet_id, m.outlet_domain)
+            if key not in best or rank[m.match_kind] < rank[best[key].match_kind]:
+                best[key] = m
+    return sorted(best.values(), key=lambda m: (m.outlet_id, m.outlet_domain))
+
+
 def _stage_matches(conn: psycopg.Connection, matcher: Matcher, candidates) -> tuple[int, int]:
     conn.execute(statement("registry/create_match_stage.sql"))
     checked = 0
@@ -119,7 +166,7 @@ def _stage_matches(conn: psycopg.Connection, matcher: Matcher, candidates) -> tu
         for source, notice_key, domains, urls in candidates:
             checked += 1
             split = lambda text: [v for v in text.split(" | ") if v]  # noqa: E731
-            for m in matcher.match_entry(split(domains), split(urls)):
+            for m in match_entry(matcher, split(domains), split(urls)):
                 yield (source, notice_key, m.outlet_id, m.outlet, m.outlet_domain, m.matched_host,
                        m.matched_host_unicode, m.match_kind)
 
@@ -138,7 +185,7 @@ def rematch_all(conn: psycopg.Connection, watchlist: Watchlist) -> dict[str, int
         conn.execute(statement("registry/upsert_matches.sql"))
         conn.execute(
             "INSERT INTO core.registry_match_run (scope, watchlist_sha256, notices_checked, matches) VALUES ('all', %s, %s, %s)",
-            (watchlist.fingerprint(), checked, found))
+            (match_fingerprint(watchlist), checked, found))
         conn.execute("DROP TABLE registry_match_stage")
     log.info("matched all register entries: %d checked, %d matches", checked, found)
     return {"checked": checked, "matches": found}
@@ -315,7 +362,7 @@ def _diff_and_match(conn, snapshot, input_sha, staged, watchlist, match_changes,
         conn.execute(statement("registry/upsert_matches.sql"))
         conn.execute(
             """INSERT INTO core.registry_match_run (snapshot_id, scope, watchlist_sha256, notices_checked, matches)
-               VALUES (%s, 'changed', %s, %s, %s)""", (snapshot_id, watchlist.fingerprint(), checked, found))
+               VALUES (%s, 'changed', %s, %s, %s)""", (snapshot_id, match_fingerprint(watchlist), checked, found))
         outcome.counts["matches"] = found
         conn.execute("DROP TABLE registry_match_stage")
     conn.execute("DROP TABLE registry_diff")
