@@ -14,7 +14,8 @@ already loaded from the same path is skipped; a changed file replaces its previo
 concurrently, yet a report id given by two files of a month belongs to the later one in submission order (the
 run's start, then the path), not to whichever task finished last. A file skipped because another current file
 of its month has the same bytes is looked at again once every file is loaded (`recheck_identical_copies`): if
-another task of the run replaced that file, the copy is loaded in this run, not by the next one.
+another task of the run replaced that file, the copy is loaded in this run, not by the next one. A retried task
+reports what the run did: a file an earlier try of the run committed is loaded (or quarantined), not unchanged.
 
 Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled sample inbox).
 """
@@ -76,14 +77,15 @@ def correspondent_reports():
         """Read, normalize, check (Great Expectations) and load one file."""
         import dataclasses
 
-        from include.presswatch import intake, settings
+        from include.presswatch import intake_recheck, settings
         from include.presswatch.warehouse.connection import connect
 
         context = get_current_context()
         context["inbox_path"] = inbox_path
         with connect() as conn:
-            # The file's intake report (what was rejected and why) goes to <storage>/intake/YYYY-MM/.
-            outcome = intake.ingest_file(
+            # The file's intake report (what was rejected and why) goes to <storage>/intake/YYYY-MM/. A retry
+            # reports a file its first try committed as loaded by this run.
+            outcome = intake_recheck.ingest_file_in_run(
                 conn, settings.inbox_dir(params.get("inbox")), inbox_path, storage=settings.storage_dir(),
                 submitted_at=submitted_at(context["dag_run"]),
             )
