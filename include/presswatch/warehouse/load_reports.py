@@ -247,26 +247,35 @@ def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> st
     return row[0] if row else None
 
 
-def _settle_report_ids(conn: psycopg.Connection, version: FileVersion, file_id: int,
-                       report_ids: list[str]) -> list[tuple[str, str, int, str]]:
-    """After a file's rows are in: where a current file of the month gives one of its report ids too, the row
-    of the latest file (raw.file.submitted_at, then inbox_path) stands and the others are withdrawn, this
-    file's own included when the other file is later. Returns (was, inbox_path, row, report id) withdrawn."""
+def _held_elsewhere(conn: psycopg.Connection, file_id: int, report_ids: list[str]) -> bool:
+    """Whether a row of another file (any month, accepted or quarantined) carries one of these report ids.
+
+    Most files correct nothing: this look-up decides whether settling the ids is needed at all. It runs before
+    the file's own rows are written, so each id's index probe usually finds nothing, instead of finding the
+    file's own fresh row and reading it from the heap to see whose it is. One index probe per id (the LIMIT keeps
+    the planner from turning it into a join): a hash join would scan the whole table for every file, which the
+    planner chooses while a table filled in this transaction has no statistics yet."""
     if not report_ids:
-        return []
-    params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
-    # Most files correct nothing: one look-up decides before any DELETE. One index probe per id (the LIMIT
-    # keeps the planner from turning it into a join): a hash join would scan the whole table for every file,
-    # which the planner chooses while a table filled in this transaction has no statistics yet.
+        return False
     (seen,) = conn.execute(
         """SELECT EXISTS (SELECT 1 FROM unnest(%(ids)s::text[]) i(id) CROSS JOIN LATERAL (
                    SELECT 1 FROM core.report WHERE external_id = i.id AND file_id <> %(file_id)s LIMIT 1) c)
                OR EXISTS (SELECT 1 FROM unnest(%(ids)s::text[]) i(id) CROSS JOIN LATERAL (
                    SELECT 1 FROM quarantine.row WHERE external_id = i.id AND file_id <> %(file_id)s LIMIT 1) q)""",
-        params,
+        {"file_id": file_id, "ids": report_ids},
     ).fetchone()
-    if not seen:
+    return seen
+
+
+def _settle_report_ids(conn: psycopg.Connection, version: FileVersion, file_id: int,
+                       report_ids: list[str]) -> list[tuple[str, str, int, str]]:
+    """After a file's rows are in: where a current file of the month gives one of its report ids too, the row
+    of the latest file (raw.file.submitted_at, then inbox_path) stands and the others are withdrawn, this
+    file's own included when the other file is later. Returns (was, inbox_path, row, report id) withdrawn.
+    Needed only when _held_elsewhere found one of the ids before the file's rows were written."""
+    if not report_ids:
         return []
+    params = {"kind": SOURCE_KIND, "month": version.submission_month, "file_id": file_id, "ids": report_ids}
     # One statement withdraws the rows, keeps their history and takes them off the counters of the files they
     # came from, so raw.file keeps agreeing with core.report, quarantine.row and raw.row_replacement. The
     # counters are decremented by what this statement deleted rather than recounted, so a decrement by another
@@ -387,6 +396,8 @@ def load_file(
         })
         superseded, restored = _supersede_previous(conn, version, file_id)
         result = LoadResult(file_id, superseded, restored=restored)
+        # Other files' rows with these ids are there now or not at all: the month's loads wait for each other.
+        corrects = _held_elsewhere(conn, file_id, report_ids)
         prefix = f"{file_id}\t".encode()
         copy_lines(conn, "raw.row", RAW_COLUMNS, rows.raw_lines, prefix)
         copy_lines(conn, "core.report", REPORT_COLUMNS, accepted, prefix)
@@ -410,7 +421,7 @@ def load_file(
                 conn, "quarantine.row_problem", ("quarantine_row_id", "column_name", "field", "value", "reason"),
                 ((qid, p.column, p.field, p.value, p.reason) for qid, (_, found) in zip(ids, rejected) for p in found),
             )
-        settled = _settle_report_ids(conn, version, file_id, report_ids)
+        settled = _settle_report_ids(conn, version, file_id, report_ids) if corrects else []
         # A row the old version had withdrawn comes back when it goes, and is withdrawn again at once when this
         # version gives the same id: it never was back, and its history says so.
         round_trip = {r[1:] for r in restored} & {r[1:] for r in settled}
