@@ -306,7 +306,7 @@ def main() -> int:
                 inbox, storage, url)
             if args.profile:
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+                pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             limit = min(limit, bare_calamine(paths)[0])

@@ -9,6 +9,7 @@ import shutil
 from decimal import Decimal
 
 import psycopg
+import pytest
 
 from include.presswatch import intake
 from include.presswatch.intake import discover_files, ingest_files
@@ -135,3 +136,33 @@ def test_copy_text_lines_carry_every_value_as_it_was(conn):
     back = conn.execute("SELECT batch, said, flag, day, amount, n FROM copy_check ORDER BY n").fetchall()
     assert written == len(rows)
     assert back == [(7, *row) for row in rows]
+
+
+def test_copy_text_lines_carry_control_characters_psycopg_escapes_its_own_way(conn):
+    conn.execute("CREATE TEMP TABLE control_check (said text, n int)")
+    rows = [("back\bspace", 1), ("vertical\vtab", 2), ("form\ffeed", 3), ("bell\a and escape\x1b", 4)]
+    lines = [copy_text_line(row) for row in rows]
+    assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in lines)
+    copy_lines(conn, "control_check", ("said", "n"), lines)
+    assert conn.execute("SELECT said, n FROM control_check ORDER BY n").fetchall() == rows
+
+
+def test_a_nul_character_is_left_for_the_server_to_refuse(conn):
+    # psycopg refuses to encode it; the line is still written, and PostgreSQL names the problem when it loads.
+    line = copy_text_line(("before\x00after", 1))
+    conn.execute("CREATE TEMP TABLE nul_check (said text, n int)")
+    with pytest.raises(psycopg.DataError, match="0x00"), conn.transaction():
+        copy_lines(conn, "nul_check", ("said", "n"), [line])
+
+
+def test_a_file_with_a_nul_character_fails_alone_in_worker_processes(conn, inbox):
+    folder = inbox / "correspondents" / "2024-03"
+    write_xls(folder / "a_nul.xls", [report(summary="до\x00после"), report()])
+    for n in range(8):
+        write_csv(folder / f"b_{n}.csv", [report(summary=f"Сообщение {n}")])
+    outcomes = ingest_files(conn, inbox, discover_files(inbox), TODAY, submitted_at=SUBMITTED, processes=2)
+    by_path = {o.inbox_path: o for o in outcomes}
+    assert by_path["2024-03/a_nul.xls"].status == "failed"
+    assert "\\u0000 cannot be converted to text" in by_path["2024-03/a_nul.xls"].reason
+    assert [o.status for p, o in sorted(by_path.items()) if p != "2024-03/a_nul.xls"] == ["loaded"] * 8
+    assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (8,)
