@@ -4,7 +4,7 @@ import datetime as dt
 
 
 from include.presswatch.intake import discover_files, ingest_file, ingest_inbox
-from tests.workbooks import EN_HEADERS, report, write_csv, write_xlsx
+from tests.workbooks import EN_HEADERS, RU_HEADERS, report, write_csv, write_xlsx
 
 TODAY = dt.date(2024, 4, 10)
 
@@ -133,6 +133,9 @@ def test_unknown_columns_are_kept_and_named(conn, inbox):
     assert unknown == ["Internal note"]
     (payload,) = conn.execute("SELECT payload FROM raw.row").fetchone()
     assert payload["Internal note"] == "звонили дважды"
+    # As read: the keys in the order of the file's columns (the note was the last one).
+    assert list(payload)[-1] == "Internal note"
+    assert list(payload)[:2] == [RU_HEADERS["event_date"], RU_HEADERS["region"]]
 
 
 def test_formula_like_text_is_stored_as_text(conn, inbox):
