@@ -300,7 +300,7 @@ def main() -> int:
                 import cProfile
                 import pstats
 
-                profiler = cProfile.Profile()
+                profiler = cProfile.Profile(time.process_time)  # CPU of this process, not time spent waiting
                 profiler.enable()
             full, outcomes, (raw_rows, accepted, rejected), (python_cpu, workers_cpu, server_cpu) = full_intake(
                 inbox, storage, url)
