@@ -39,7 +39,7 @@ def _rows_breaking_every_rule() -> list[NormalizedRow]:
 
 def _outcomes(result) -> list[tuple]:
     return sorted(
-        (o.expectation_config.meta["rule"], o.success, sorted(int(i["row_id"]) for i in o.result.get("unexpected_index_list") or []))
+        (o.expectation_config.meta["rule"], o.success, sorted(int(i) for i in o.result.get("unexpected_index_list") or []))
         for o in result.results
     )
 
