@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import psycopg
@@ -12,6 +13,18 @@ from psycopg._copy_base import format_row_text as _format_row_text  # psycopg's 
 _TEXT_ROWS = adapt.Transformer()
 
 
+@lru_cache(maxsize=64)
+def _copy_statement(table: str, columns: tuple[str, ...], binary: bool = False) -> bytes:
+    """``COPY schema.table (columns) FROM STDIN``, composed once: a load writes the same few tables for every file,
+    and composing identifiers is most of what a small COPY costs this process."""
+    schema, _, name = table.rpartition(".")
+    return sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+        sql.Identifier(schema, name) if schema else sql.Identifier(name),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (FORMAT BINARY)" if binary else ""),
+    ).as_bytes(None)
+
+
 def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]],
               types: Sequence[str | int] | None = None) -> int:
     """COPY rows into ``schema.table (columns)``; returns how many were written.
@@ -19,11 +32,7 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows
     With ``types`` (one PostgreSQL type name or oid per column, as the table declares them) the rows travel
     in COPY's binary format: no text to parse on the server for dates, numbers and booleans.
     """
-    schema, _, name = table.rpartition(".")
-    target = sql.Identifier(schema, name) if schema else sql.Identifier(name)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
-        target, sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(" (FORMAT BINARY)" if types else "")
-    )
+    statement = _copy_statement(table, tuple(columns), binary=bool(types))
     count = 0
     with conn.cursor() as cur, cur.copy(statement) as copy:
         if types:
@@ -91,11 +100,7 @@ def copy_lines(conn: psycopg.Connection, table: str, columns: Sequence[str], lin
     but join bytes."""
     if not lines:
         return 0
-    schema, _, name = table.rpartition(".")
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(schema, name) if schema else sql.Identifier(name),
-        sql.SQL(", ").join(map(sql.Identifier, columns)),
-    )
+    statement = _copy_statement(table, tuple(columns))
     data = prefix + prefix.join(lines) if prefix else b"".join(lines)
     if conn.info.encoding != "utf-8":  # the lines are UTF-8; the server reads what the connection says
         data = data.decode("utf-8").encode(conn.info.encoding)
