@@ -155,14 +155,22 @@ def test_a_nul_character_is_left_for_the_server_to_refuse(conn):
         copy_lines(conn, "nul_check", ("said", "n"), [line])
 
 
-def test_a_file_with_a_nul_character_fails_alone_in_worker_processes(conn, inbox):
+def test_a_cell_with_a_nul_character_quarantines_its_row_not_the_file(conn, inbox):
+    # xls strings may hold one (CSV with one is refused as binary); PostgreSQL cannot store it in text.
     folder = inbox / "correspondents" / "2024-03"
-    write_xls(folder / "a_nul.xls", [report(summary="до\x00после"), report()])
+    write_xls(folder / "a_nul.xls", [report(summary="до\x00после"), report(outlet="Orda\x00kz"), report()])
     for n in range(8):
         write_csv(folder / f"b_{n}.csv", [report(summary=f"Сообщение {n}")])
     outcomes = ingest_files(conn, inbox, discover_files(inbox), TODAY, submitted_at=SUBMITTED, processes=2)
     by_path = {o.inbox_path: o for o in outcomes}
-    assert by_path["2024-03/a_nul.xls"].status == "failed"
-    assert "0x00" in by_path["2024-03/a_nul.xls"].reason  # PostgreSQL's words for the NUL it refused
+    nul = by_path["2024-03/a_nul.xls"]
+    assert (nul.status, nul.rows_read, nul.rows_loaded, nul.rows_quarantined) == ("loaded", 3, 1, 2)
     assert [o.status for p, o in sorted(by_path.items()) if p != "2024-03/a_nul.xls"] == ["loaded"] * 8
-    assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (8,)
+    problems = conn.execute(
+        """SELECT q.row_number, p.column_name, p.value, p.reason FROM quarantine.row q
+           JOIN quarantine.row_problem p USING (quarantine_row_id) ORDER BY q.row_number""").fetchall()
+    assert [(r[0], r[1], r[2]) for r in problems] == [
+        (2, RU_HEADERS["summary"], "до\ufffdпосле"), (3, RU_HEADERS["outlet"], "Orda\ufffdkz")]
+    assert all("NUL character" in r[3] for r in problems)
+    assert conn.execute("SELECT count(*) FROM raw.row").fetchone() == (11,)
+    assert conn.execute("SELECT count(*) FROM core.report").fetchone() == (9,)

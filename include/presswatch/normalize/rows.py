@@ -32,6 +32,10 @@ RECORD_FIELDS = (
     "case_ref", "case_stage", "plaintiff", "amount_claimed_kzt", "appealed_to_police", "sent_to_court",
     "verdict_for_journalist", "source", "source_url", "confidential", "duplicate_of",
 )
+# A NUL character (code 0) in a cell's text, which PostgreSQL cannot store, stands as the replacement character.
+NUL_SHOWN_AS = "\ufffd"
+NUL_REASON = ("the cell holds an invisible NUL character (code 0, shown as \ufffd), which cannot be stored; "
+              "type the value again")
 # Lineage and editors' marks are not content: the same report sent again, or marked, has the same hash.
 NOT_CONTENT = frozenset({"external_id", "duplicate_of"})
 _CONTENT_KEYS = tuple(sorted(k for k in RECORD_FIELDS if k not in NOT_CONTENT))
@@ -213,6 +217,7 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
     cells: dict[str, object] = {}
     keys, fields = plan.keys, plan.fields
     width = len(keys)
+    with_nul: list[tuple[int, str]] | None = None  # (column index, text as stored)
     for index, cell in enumerate(row.cells):
         if cell is None:
             continue
@@ -220,6 +225,9 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
             text = value = cell.replace("\u00a0", " ").strip()
             if not text:
                 continue
+            if "\x00" in text:  # PostgreSQL cannot store it: shown as U+FFFD, and the row is quarantined
+                text = value = text.replace("\x00", NUL_SHOWN_AS)
+                with_nul = (with_nul or []) + [(index, text)]
         else:
             value = cell
             text = str(cell).replace("\u00a0", " ").strip()
@@ -237,6 +245,9 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
     for cell in row.unreadable_cells:  # a value the file does not hold (a formula saved without its result)
         column = keys[cell.index] if cell.index < width else f"column {cell.index + 1}"
         problems.append(Problem(column, fields.get(cell.index), cell.shown, cell.reason))
+    for index, text in with_nul or ():
+        column = keys[index] if index < width else f"column {index + 1}"
+        problems.append(Problem(column, fields.get(index), text, NUL_REASON))
 
     def problem(field_name: str, reason: str) -> None:
         value = cells.get(field_name)
