@@ -255,7 +255,8 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
 
     for name in plan.text_fields:
         if name in cells:
-            record[name] = str(cells[name]).strip()
+            value = cells[name]
+            record[name] = value if type(value) is str else str(value).strip()  # text cells are trimmed above
     if "report_id" in cells:
         record["external_id"] = report_id_text(cells["report_id"])
     if "duplicate_of" in cells:
