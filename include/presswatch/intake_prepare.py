@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import intake_report
 from .normalize.headers import HeaderRow
-from .normalize.rows import NormalizedRow, Problem, normalize_sheet
+from .normalize.rows import NUL_SHOWN_AS, NormalizedRow, Problem, normalize_sheet
 from .quality import report_suite
-from .sources.workbooks import UnreadableFile, read_workbook
+from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ def _read(task: PrepareTask, inbox_path: str) -> tuple[PreparedFile, list[Normal
     except Exception as exc:  # a reader library choking on a malformed file must not stop the inbox
         log.exception("%s: reader failed", inbox_path)
         return PreparedFile(inbox_path, version, reason=f"the file could not be read ({type(exc).__name__}: {exc})"), []
+    _storable_names(workbook)
     prepared = PreparedFile(
         inbox_path, version,
         sheets=[
@@ -106,6 +107,22 @@ def _read(task: PrepareTask, inbox_path: str) -> tuple[PreparedFile, list[Normal
         return PreparedFile(inbox_path, version, reason=f"the file could not be read ({type(exc).__name__}: {exc})"), []
     prepared.headers = dict(enumerate(headers))  # cut down to the kept rows in _finish
     return prepared, rows
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", NUL_SHOWN_AS) if "\x00" in text else text
+
+
+def _storable_names(workbook: Workbook) -> None:
+    """Sheet names and header labels as the warehouse can store them: a NUL character (an xls may hold one)
+    stands as U+FFFD, as in cells (normalize.rows). The labels still name their fields: matching ignores it."""
+    for sheet in workbook.sheets:
+        header = sheet.header
+        sheet.name = _storable(sheet.name)
+        header.headers = {index: _storable(text) for index, text in header.headers.items()}
+        header.unknown = [_storable(text) for text in header.unknown]
+        header.duplicates = [_storable(text) for text in header.duplicates]
+    workbook.skipped_sheets = [(_storable(name), reason) for name, reason in workbook.skipped_sheets]
 
 
 def _twice_given(rows: list[NormalizedRow], headers: dict[int, HeaderRow]) -> dict[int, list[Problem]]:

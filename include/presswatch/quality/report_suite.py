@@ -116,14 +116,18 @@ def _configurations_kept():
     GX 1.x rebuilds an expectation's configuration (a pydantic ``dict()`` and a class-name regex) every time it
     is read, and reads it once per keyword of every metric: about 1,100 builds per validation of this suite,
     half of a call's fixed cost. Nothing changes an expectation while its suite runs, so the first build is
-    reused until the validation ends; then the property is GX's own again. Only entered under ``_lock``.
+    reused until the validation ends; then the property is GX's own again. Only entered under ``_lock``, and
+    only the validating thread is served from it.
     """
     from great_expectations.expectations.expectation import Expectation
 
     original = Expectation.__dict__["configuration"]
     built: dict[int, tuple[object, object]] = {}  # id → (expectation, configuration); the pair keeps the id valid
+    validating = threading.get_ident()
 
     def configuration(self):
+        if threading.get_ident() != validating:  # GX used by another thread meanwhile: its own property
+            return original.fget(self)
         found = built.get(id(self))
         if found is None or found[0] is not self:
             found = built[id(self)] = (self, original.fget(self))
