@@ -11,10 +11,12 @@ from .text import clean_cell, fold
 
 # A title block above the table is common; a header further down than this is not a header.
 HEADER_SEARCH_ROWS = 30
-# A header may be written over this many rows at most: a group title merged over several groups, their labels and
-# the sub-headers, or a header's words over three stacked cells. Each row more is another candidate at each row
-# searched, on every sheet.
-MAX_HEADER_ROWS = 3
+# A header may be written over this many rows at most. Four come up (a report title inside the table's frame
+# over a group title, the groups' labels and the sub-headers; a long header's words over four narrow stacked
+# cells), and official forms nest a level or two deeper. Rows above a table beyond that are a block of titles
+# and notes, not a header, and each row allowed is read further down every sheet (HEADER_ROWS_READ: cells, ods
+# merges, csv lines). Combining the rows costs little per row allowed (see find_header).
+MAX_HEADER_ROWS = 6
 # The rows of a sheet a header can reach: those to read (cells, merges) to find it.
 HEADER_ROWS_READ = HEADER_SEARCH_ROWS + MAX_HEADER_ROWS - 1
 MIN_RECOGNIZED = 3
@@ -31,8 +33,27 @@ def _field_by_header() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=None)
+def _header_endings() -> frozenset[str]:
+    """Each folded header name and each of its endings from a word on ("дата события", "события"), and ''.
+
+    A label whose folded text is none of these names no field, and neither does any label that ends with it:
+    a stacked label is the cells above joined to it with a space, and folding ends such a join with the
+    fold of its last part, after a space. '' (a cell of punctuation only) can end any name.
+    """
+    endings = {""}
+    for name in _field_by_header():
+        endings.update(name[i:] for i in range(len(name)) if i == 0 or name[i - 1] == " ")
+    return frozenset(endings)
+
+
 def required_fields() -> tuple[str, ...]:
     return tuple(header_synonyms()["required"])
+
+
+@lru_cache(maxsize=None)
+def _required_set() -> frozenset[str]:
+    return frozenset(required_fields())
 
 
 def all_fields() -> tuple[str, ...]:
@@ -111,43 +132,24 @@ def _with_group_labels(upper: dict[int, str], lower: dict[int, str],
     return spread
 
 
-def _stacked_labels(upper: dict[int, str], lower: _Candidate) -> dict[int, str]:
-    """One label per column of a header written over a row and the rows below it (``lower``, read as one).
-
-    ``lower`` holds the sub-headers. Where it is empty the upper cell stands for the column: a header
-    merged vertically over the rows (spreadsheet readers give a merged cell's text only in its top-left
-    cell, so the lower part reads as empty). A sub-header that names a field stands alone: a group label
-    over several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
-    is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
-    keeps every part of what the correspondent wrote.
-
-    Over more rows, this is applied from the bottom up: a column takes the fewest rows from the
-    bottom that name a field together ("Тип" over "истца", under the group title "Судебное дело"), else all.
-    """
-    labels = {}
-    for index in sorted(upper.keys() | lower.labels.keys()):
-        top, bottom = upper.get(index), lower.labels.get(index)
-        if bottom is None:
-            labels[index] = top
-        elif top is None or lower.matched[index]:
-            labels[index] = bottom
-        else:
-            labels[index] = f"{top} {bottom}"
-    return labels
-
-
-@dataclass
 class _Candidate:
-    """Header labels found at some rows, with how well they name presswatch fields."""
-    row_index: int  # the last row of the candidate
-    labels: dict[int, str]
-    height: int = 1
+    """Header labels found at some rows, with how well they name presswatch fields.
 
-    def __post_init__(self):
-        self.matched = {i: field_for(text) for i, text in self.labels.items()}
-        found = {f for f in self.matched.values() if f}
+    ``matched``: column → the field its label names, or None. ``open``: column → whether the label's folded
+    text ends some header name (see _header_endings), so that cells above it may still complete a name.
+    """
+    __slots__ = ("row_index", "labels", "height", "matched", "open", "score")
+
+    def __init__(self, row_index: int, labels: dict[int, str], matched: dict[int, str | None],
+                 open_: dict[int, bool], height: int = 1):
+        self.row_index = row_index  # the last row of the candidate
+        self.labels = labels
+        self.height = height
+        self.matched = matched
+        self.open = open_
+        found = {f for f in matched.values() if f}
         # Compared as a pair: more required fields first, then more recognized ones.
-        self.score = (len(found & set(required_fields())), len(found))
+        self.score = (len(found & _required_set()), len(found))
 
     @property
     def is_header(self) -> bool:
@@ -165,11 +167,90 @@ class _Candidate:
         return header
 
 
+class _Names(dict):
+    """Text → (the field it names or None, whether it ends a header name), folded once per text.
+
+    One for the process: header texts and the short values below them (regions, sources, yes/no) recur on
+    every sheet. Long texts (descriptions) are one-off and not kept; the rest is let go when it grows large.
+    """
+    MAX_TEXTS = 4096
+    MAX_KEPT_LENGTH = 100
+
+    def __missing__(self, text: str) -> tuple[str | None, bool]:
+        folded = fold(text)
+        value = (_field_by_header().get(folded), folded in _header_endings())
+        if len(text) <= self.MAX_KEPT_LENGTH:
+            if len(self) >= self.MAX_TEXTS:
+                self.clear()
+            self[text] = value
+        return value
+
+
+_NAMES = _Names()
+
+
+def _row_candidate(row_index: int, labels: dict[int, str], names: _Names) -> _Candidate:
+    matched, open_ = {}, {}
+    for index, text in labels.items():
+        matched[index], open_[index] = names[text]
+    return _Candidate(row_index, labels, matched, open_)
+
+
+def _stacked(upper: dict[int, str], lower: _Candidate, names: _Names) -> _Candidate:
+    """One label per column of a header written over a row and the rows below it (``lower``, read as one).
+
+    ``lower`` holds the sub-headers. Where it is empty the upper cell stands for the column: a header
+    merged vertically over the rows (spreadsheet readers give a merged cell's text only in its top-left
+    cell, so the lower part reads as empty). A sub-header that names a field stands alone: a group label
+    over several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
+    is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
+    keeps every part of what the correspondent wrote.
+
+    Over more rows, this is applied from the bottom up: a column takes the fewest rows from the
+    bottom that name a field together ("Тип" over "истца", under the group title "Судебное дело"), else all.
+    A join is looked up only when the lower label ends some header name: under a data cell ("Дата" over
+    "12.03.2024") no cell above completes one.
+    """
+    labels, matched, open_ = {}, {}, {}
+    below, below_matched, below_open = lower.labels, lower.matched, lower.open
+    for index in sorted(upper.keys() | below.keys()):
+        top, bottom = upper.get(index), below.get(index)
+        if bottom is None:
+            labels[index] = top
+            matched[index], open_[index] = names[top]
+        elif top is None or below_matched[index]:
+            labels[index], matched[index], open_[index] = bottom, below_matched[index], below_open[index]
+        elif below_open[index]:
+            labels[index] = text = f"{top} {bottom}"
+            matched[index], open_[index] = names[text]
+        else:
+            labels[index], matched[index], open_[index] = f"{top} {bottom}", None, False
+    return _Candidate(lower.row_index, labels, matched, open_, lower.height + 1)
+
+
 def _reads_as_header_words(stack: _Candidate, lowest: dict[int, str]) -> bool:
     """Whether every cell of the lowest row names a field, alone or joined with the cells above ("Дата" over
     "события"): then it is the end of the header, though the rows above alone name the same fields. A data
     row never does ("Дата 12.03.2024", "Источник корреспондент" name nothing)."""
     return all(stack.matched.get(index) for index in lowest)
+
+
+def _completes_words(stack: _Candidate, above: _Candidate, lowest: dict[int, str]) -> bool:
+    """Whether the lowest row of ``stack`` only completes the words of the rows above it (``above``): each of
+    its cells names a field joined with the cells above, and every column names the field it named without
+    it ("Дата" over "события"), no other. A data row whose only cell is a header word does not: "СМИ" as a
+    violator type, under "Тип" / "нарушителя", would make that column name the media outlet instead."""
+    if not _reads_as_header_words(stack, lowest):
+        return False
+    if any(stack.matched.get(index) != field_name for index, field_name in above.matched.items()):
+        return False
+    return {f for f in stack.matched.values() if f} == {f for f in above.matched.values() if f}
+
+
+# Headers of up to three rows were read before deeper ones were. For them a lowest row that completes words is
+# taken as it was then: when the rows name as much with it as without it (see find_header), which lets a title
+# right above such a header into it, and a data row whose only cells are header words ("СМИ").
+_LENIENT_COMPLETION_ROWS = 3
 
 
 # A sheet that names only these fields is an editor's list of duplicate marks, not reports.
@@ -179,8 +260,9 @@ DUPLICATE_MARK_FIELDS = frozenset({"report_id", "duplicate_of"})
 def find_duplicate_marks_header(rows: list[list[object]]) -> HeaderRow | None:
     """The header of an editor's list of duplicate marks: a row near the top that names the report id and
     "Duplicate of" columns and no other known field (other columns, such as a comment, are kept unknown)."""
+    names = _NAMES
     for row_index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        candidate = _Candidate(row_index, _labels(row))
+        candidate = _row_candidate(row_index, _labels(row), names)
         if set(candidate.matched.values()) - {None} == DUPLICATE_MARK_FIELDS:
             header = candidate.header()
             header.duplicate_marks = True
@@ -188,55 +270,121 @@ def find_duplicate_marks_header(rows: list[list[object]]) -> HeaderRow | None:
     return None
 
 
+# The score of rows that cannot be a header: below that of any header.
+_NOT_A_HEADER = (-1, -1)
+
+
 def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> HeaderRow | None:
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
     The header is the first row that names enough known fields, or that row together with the rows below it
     (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header: group cells merged over
-    sub-headers, naming more fields than any fewer of those rows, or header words split over the rows.
-    Taking more rows only then keeps a title above the header, and the first data row below it, out of the
-    header. Each row and the rows below it are combined once, from the bottom up, so the search costs a few
-    candidates per row.
+    sub-headers, naming more fields than any fewer of those rows, or header words split over the rows, the
+    lowest row completing them. Taking more rows only then keeps a title above the header, and the first data
+    row below it, out of the header. Over more than three rows, a lowest row that completes words must also
+    leave every column naming the field it named, the rows must name as much as any fewer of them, and the top
+    row must be needed: a row of data that happens to hold a header word, or a title, then stays out however
+    deep the header. Up to three rows it is taken as before (see _LENIENT_COMPLETION_ROWS). Each row and the
+    rows below it are combined once, from the bottom up.
+
+    Rows whose lowest row has no cell that may end a header name ("12.03.2024", "Костанайская область") are
+    not combined at all: they name no more than the rows above it, so they are neither a header nor better
+    than one. Nor are rows with too few columns left to name enough fields. So rows are combined only where
+    header words meet, and a deeper header allowed costs little on a sheet of data.
 
     ``merges``: the sheet's merged cells, where the file records them (not in CSV). A group label merged
     across several columns is then read over each of their sub-headers; without them, over the first one.
     """
-    labels = [_labels(row) for row in rows[:HEADER_ROWS_READ]]
+    readable = min(len(rows), HEADER_ROWS_READ)
     spans = _group_spans(merges)
-    stacks: dict[tuple[int, int], _Candidate | None] = {}
+    names = _NAMES
+    singles: list[_Candidate | None] = []  # each row read alone, as far down as the search has looked
+    stacks: dict[tuple[int, int], _Candidate] = {}
+    scores: dict[tuple[int, int], tuple[int, int]] = {}
+    bests: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def stack(first: int, height: int) -> _Candidate | None:
-        """Rows first .. first + height - 1 read as one header; None when one of them is empty or missing."""
+    def row(index: int) -> _Candidate | None:
+        """Row ``index`` (< readable) alone; None when it is empty."""
+        while len(singles) <= index:
+            labels = _labels(rows[len(singles)])
+            singles.append(_row_candidate(len(singles), labels, names) if labels else None)
+        return singles[index]
+
+    def stack(first: int, height: int) -> _Candidate:
+        """Rows first .. first + height - 1, each of them there and not empty, read as one header."""
+        if height == 1:
+            return row(first)
         key = (first, height)
-        if key not in stacks:
-            if first + height > len(labels) or not all(labels[first:first + height]):
-                stacks[key] = None
-            elif height == 1:
-                stacks[key] = _Candidate(first, labels[first])
-            else:
-                lower = stack(first + 1, height - 1)
-                upper = _with_group_labels(labels[first], lower.labels, spans.get(first, ()))
-                stacks[key] = _Candidate(first + height - 1, _stacked_labels(upper, lower), height)
-        return stacks[key]
+        candidate = stacks.get(key)
+        if candidate is None:
+            lower = stack(first + 1, height - 1)
+            upper = _with_group_labels(row(first).labels, lower.labels, spans.get(first, ()))
+            candidate = stacks[key] = _stacked(upper, lower, names)
+        return candidate
+
+    def header_score(first: int, height: int) -> tuple[int, int]:
+        """The rows' score read as one header, when they are one; else _NOT_A_HEADER."""
+        key = (first, height)
+        score = scores.get(key)
+        if score is None:
+            score = _NOT_A_HEADER
+            last = first + height - 1
+            if last < readable and all(row(index) is not None for index in range(first, last + 1)):
+                lowest = row(last)
+                endings = sum(lowest.open.values())
+                # Each column names one field at most; one with a cell of the lowest row names one only if
+                # that cell may end a header name.
+                width = max(max(row(index).labels) for index in range(first, last + 1)) + 1
+                if endings and endings + width - len(lowest.labels) >= MIN_RECOGNIZED:
+                    candidate = stack(first, height)
+                    if candidate.is_header:
+                        score = candidate.score
+            scores[key] = score
+        return score
+
+    def best_within(first: int, height: int) -> tuple[int, int]:
+        """The best header score among the rows first .. first + height - 1 and any fewer consecutive of them.
+
+        Rows left uncombined above score as no header, which changes no comparison with a header: their
+        lowest row adds nothing to the rows above it (which are among these), or they name too little.
+        """
+        key = (first, height)
+        best = bests.get(key)
+        if best is None:
+            best = header_score(first, height)
+            if height > 1:
+                best = max(best, best_within(first, height - 1), best_within(first + 1, height - 1))
+            bests[key] = best
+        return best
 
     def ends_here(first: int, height: int) -> bool:
         """Whether the rows read as one header: better than any fewer of them, or the same as without the
         lowest row, which then completes the header's words."""
-        candidate = stack(first, height)
-        if candidate is None or not candidate.is_header:
+        score = header_score(first, height)
+        if score == _NOT_A_HEADER:
             return False
-        fewer = max(stack(top, size).score
-                    for size in range(1, height) for top in range(first, first + height - size + 1))
-        return candidate.score > fewer or (
-            candidate.score == stack(first, height - 1).score
-            and _reads_as_header_words(candidate, labels[first + height - 1]))
+        without_lowest, without_top = best_within(first, height - 1), best_within(first + 1, height - 1)
+        if score > max(without_lowest, without_top):
+            return True
+        candidate, above = stack(first, height), stack(first, height - 1)
+        lowest = row(first + height - 1).labels
+        if height <= _LENIENT_COMPLETION_ROWS:
+            # As before; but where the top row is not needed (a title), a deeper header right below it is read
+            # whole rather than cut after its first rows.
+            return (score == above.score and _reads_as_header_words(candidate, lowest)
+                    and (score > without_top or not deeper_header_at(first + 1)))
+        # Taller: as good as any fewer of the rows, and the top row needed (a title above names nothing).
+        return score == without_lowest > without_top and _completes_words(candidate, above, lowest)
+
+    def deeper_header_at(first: int) -> bool:
+        """Whether a header of more rows than _LENIENT_COMPLETION_ROWS starts at row ``first``."""
+        return any(ends_here(first, height) for height in range(MAX_HEADER_ROWS, _LENIENT_COMPLETION_ROWS, -1))
 
     for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
         # The most rows first: a group row may already name enough fields to be a header on its own.
         for height in range(MAX_HEADER_ROWS, 1, -1):
             if ends_here(row_index, height):
                 return stack(row_index, height).header()
-        single = stack(row_index, 1)
-        if single is not None and single.is_header:
-            return single.header()
+        if header_score(row_index, 1) != _NOT_A_HEADER:
+            return row(row_index).header()
     return None
