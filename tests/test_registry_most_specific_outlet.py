@@ -8,7 +8,8 @@ import psycopg
 
 from include.presswatch.registry import ingest_registry
 from include.presswatch.sources.registry_watchlist import load_watchlist
-from include.presswatch.warehouse.migrations import discover, migrate
+from include.presswatch.warehouse.migrations import migrate
+from tests.migration_states import migrations_before
 
 from .registry_fixtures import write_dump, write_watchlist
 
@@ -168,13 +169,8 @@ MIGRATED = [
 
 
 def test_the_migration_drops_the_stored_matches_of_a_less_specific_outlet(database_factory, tmp_path):
-    before = tmp_path / "before"
-    before.mkdir()
-    for migration in discover():
-        if migration.path.name < "0052":
-            (before / migration.path.name).write_bytes(migration.path.read_bytes())
     with psycopg.connect(database_factory()) as conn:
-        migrate(conn, before)
+        migrate(conn, migrations_before("0052", tmp_path / "before"))
         (snapshot,) = conn.execute(
             """INSERT INTO core.registry_snapshot (source, register, origin, status)
                VALUES ('rkn_csv', 'Register', 'test', 'valid') RETURNING snapshot_id""").fetchone()

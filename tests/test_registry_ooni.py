@@ -19,7 +19,8 @@ from include.presswatch.reports.draft_data import collect, ooni_blocking
 from include.presswatch.reports.markdown import render_markdown
 from include.presswatch.sources.registry_http import check_source_formats
 from include.presswatch.sources.registry_ooni import BadResult, parse_start_time, read_result
-from include.presswatch.warehouse.migrations import discover, migrate
+from include.presswatch.warehouse.migrations import migrate
+from tests.migration_states import migrations_before
 
 from .registry_fixtures import loopback_server, write_watchlist
 from .test_registry_http import cut_short_server
@@ -511,13 +512,8 @@ def test_a_host_under_two_outlets_domains_belongs_to_the_more_specific_one(conn,
 
 
 def test_the_migration_keeps_only_the_most_specific_stored_matches(database_factory, tmp_path):
-    before = tmp_path / "before"
-    before.mkdir()
-    for migration in discover():
-        if migration.path.name < "0051":
-            (before / migration.path.name).write_bytes(migration.path.read_bytes())
     with psycopg.connect(database_factory()) as conn:
-        migrate(conn, before)
+        migrate(conn, migrations_before("0051", tmp_path / "before"))
         conn.execute(
             """INSERT INTO core.ooni_host_match (host, outlet_id, outlet, outlet_domain, matched_host_unicode, match_kind)
                VALUES ('news.example.kz', 'wl:example.kz', 'Example', 'example.kz', 'news.example.kz', 'subdomain'),
