@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import intake_report
 from .normalize.headers import HeaderRow
-from .normalize.rows import NUL_SHOWN_AS, NormalizedRow, Problem, normalize_sheet
+from .normalize.rows import NormalizedRow, Problem, normalize_sheet, storable
 from .quality import report_suite
 from .sources.workbooks import UnreadableFile, Workbook, read_workbook
 from .warehouse import load_reports
@@ -109,20 +109,16 @@ def _read(task: PrepareTask, inbox_path: str) -> tuple[PreparedFile, list[Normal
     return prepared, rows
 
 
-def _storable(text: str) -> str:
-    return text.replace("\x00", NUL_SHOWN_AS) if "\x00" in text else text
-
-
 def _storable_names(workbook: Workbook) -> None:
     """Sheet names and header labels as the warehouse can store them: a NUL character (an xls may hold one)
     stands as U+FFFD, as in cells (normalize.rows). The labels still name their fields: matching ignores it."""
     for sheet in workbook.sheets:
         header = sheet.header
-        sheet.name = _storable(sheet.name)
-        header.headers = {index: _storable(text) for index, text in header.headers.items()}
-        header.unknown = [_storable(text) for text in header.unknown]
-        header.duplicates = [_storable(text) for text in header.duplicates]
-    workbook.skipped_sheets = [(_storable(name), reason) for name, reason in workbook.skipped_sheets]
+        sheet.name = storable(sheet.name)
+        header.headers = {index: storable(text) for index, text in header.headers.items()}
+        header.unknown = [storable(text) for text in header.unknown]
+        header.duplicates = [storable(text) for text in header.duplicates]
+    workbook.skipped_sheets = [(storable(name), reason) for name, reason in workbook.skipped_sheets]
 
 
 def _twice_given(rows: list[NormalizedRow], headers: dict[int, HeaderRow]) -> dict[int, list[Problem]]:

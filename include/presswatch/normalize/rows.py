@@ -34,6 +34,13 @@ RECORD_FIELDS = (
 )
 # A NUL character (code 0) in a cell's text, which PostgreSQL cannot store, stands as the replacement character.
 NUL_SHOWN_AS = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """Text as PostgreSQL can store it: a NUL character stands as NUL_SHOWN_AS."""
+    return text.replace("\x00", NUL_SHOWN_AS) if "\x00" in text else text
+
+
 NUL_REASON = ("the cell holds an invisible NUL character (code 0, shown as \ufffd), which cannot be stored; "
               "type the value again")
 # Lineage and editors' marks are not content: the same report sent again, or marked, has the same hash.
@@ -226,7 +233,7 @@ def _normalize(plan: _Plan, row: DataRow) -> NormalizedRow:
             if not text:
                 continue
             if "\x00" in text:  # PostgreSQL cannot store it: shown as U+FFFD, and the row is quarantined
-                text = value = text.replace("\x00", NUL_SHOWN_AS)
+                text = value = storable(text)
                 with_nul = (with_nul or []) + [(index, text)]
         else:
             value = cell
