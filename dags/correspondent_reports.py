@@ -16,6 +16,8 @@ run's start, then the path), not to whichever task finished last. A file skipped
 of its month has the same bytes is looked at again once every file is loaded (`recheck_identical_copies`): if
 another task of the run replaced that file, the copy is loaded in this run, not by the next one. A retried task
 reports what the run did: a file an earlier try of the run committed is loaded (or quarantined), not unchanged.
+If every try of the recheck fails, the summary reads what it did from the warehouse: copies it committed count as
+loaded, and copies it could not load as failed.
 
 Param `inbox`: the inbox folder (default: `PRESSWATCH_INBOX`, else the bundled sample inbox).
 """
@@ -120,16 +122,23 @@ def correspondent_reports():
         return [dataclasses.asdict(o) for o in rechecked]
 
     @task(trigger_rule="all_done", outlets=[CORE_REPORTS])
-    def refresh_cases_and_report(outcomes: list[dict], rechecked: list[dict] | None) -> dict:
+    def refresh_cases_and_report(outcomes: list[dict], rechecked: list[dict] | None, params=None) -> dict:
         """Rebuild the legal cases and log what the run read, loaded and quarantined."""
+        from include.presswatch import intake_recheck, settings
         from include.presswatch.intake import summarize_outcomes
-        from include.presswatch.intake_recheck import final_outcomes
         from include.presswatch.warehouse.connection import connect
         from include.presswatch.warehouse.load_reports import refresh_legal_cases
 
         with connect() as conn:
             cases = refresh_legal_cases(conn)
-        summary = summarize_outcomes(final_outcomes(outcomes[:], rechecked))
+            if rechecked is None:  # every try of the recheck failed: what it did is read from the warehouse
+                final = intake_recheck.outcomes_without_recheck(
+                    conn, settings.inbox_dir(params.get("inbox")), outcomes[:],
+                    submitted_at(get_current_context()["dag_run"]), storage=settings.storage_dir(),
+                )
+            else:
+                final = intake_recheck.final_outcomes(outcomes[:], rechecked)
+        summary = summarize_outcomes(final)
         summary["legal_cases"] = cases
         print(f"correspondent intake: {summary}")
         return summary

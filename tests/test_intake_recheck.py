@@ -17,7 +17,8 @@ import pytest
 
 from include.presswatch import settings
 from include.presswatch.intake import summarize_outcomes
-from include.presswatch.intake_recheck import final_outcomes, ingest_file_in_run, recheck_identical_copies
+from include.presswatch.intake_recheck import (final_outcomes, ingest_file_in_run, outcomes_without_recheck,
+                                               recheck_identical_copies)
 from tests.bad_inputs import refuse_in_the_warehouse
 from tests.test_intake_resubmission import snapshot
 from tests.workbooks import RU_HEADERS, report, write_xlsx
@@ -170,6 +171,42 @@ def test_a_retried_recheck_reports_the_copies_its_failed_try_loaded_as_loaded(co
 
     _, outcomes, summary = dag_run(warehouse_url, inbox, storage, paths, hours=3)
     assert summary["files_unchanged"] == 4, "the next run did nothing to them: unchanged"
+
+
+def test_when_every_try_of_the_recheck_fails_the_summary_says_what_it_did(conn, inbox, warehouse_url, tmp_path):
+    storage = tmp_path / "storage"
+    folder = inbox / "correspondents" / "2024-03"
+    put(inbox, "2024-03/b.xlsx", [report(report_id="X", summary="Первое")])
+    put(inbox, "2024-03/d.xlsx", [report(report_id="Z", summary="Третье")])
+    put(inbox, "2024-03/f.xlsx", [report(report_id="V", summary="Пятое")])
+    dag_run(warehouse_url, inbox, storage, ["2024-03/b.xlsx", "2024-03/d.xlsx", "2024-03/f.xlsx"], hours=1)
+    # a and c are copies of files this run replaces; e is a copy of f, which nobody touches.
+    for original, copy in [("b", "a"), ("d", "c_refused"), ("f", "e")]:
+        shutil.copy(folder / f"{original}.xlsx", folder / f"{copy}.xlsx")
+    put(inbox, "2024-03/b.xlsx", [report(report_id="Y", summary="Второе")])
+    put(inbox, "2024-03/d.xlsx", [report(report_id="W", summary="Четвёртое")])
+    submitted_at = START + dt.timedelta(hours=2)
+    paths = ["2024-03/a.xlsx", "2024-03/c_refused.xlsx", "2024-03/e.xlsx", "2024-03/b.xlsx", "2024-03/d.xlsx",
+             "2024-03/f.xlsx"]
+    outcomes = ingest_tasks(warehouse_url, inbox, storage, paths, submitted_at)
+    for _ in range(2):  # the first try loads a.xlsx before it fails; the retry fails again
+        recheck_task(warehouse_url, inbox, storage, outcomes, submitted_at, refuse="refused")
+    assert {o["status"] for o in final_outcomes(outcomes, None)[:3]} == {"unchanged"}, \
+        "the mapped tasks' outcomes alone call every copy unchanged"
+
+    final = by_path(outcomes_without_recheck(conn, inbox, outcomes, submitted_at, TODAY, storage))
+
+    assert (final["2024-03/a.xlsx"]["status"], final["2024-03/a.xlsx"]["rows_loaded"]) == ("loaded", 1)
+    assert final["2024-03/a.xlsx"]["report_path"], "its intake report is written where the load wrote it"
+    assert final["2024-03/c_refused.xlsx"]["status"] == "failed"
+    assert "identical to 2024-03/d.xlsx" in final["2024-03/c_refused.xlsx"]["reason"]
+    assert (final["2024-03/e.xlsx"]["status"], final["2024-03/e.xlsx"]["identical_to"]) == ("unchanged",
+                                                                                           "2024-03/f.xlsx")
+    assert [final[p] for p in paths[3:]] == outcomes[3:], "the other files' outcomes stand"
+    summary = summarize_outcomes(list(final.values()))
+    assert (summary["files_loaded"], summary["files_failed"], summary["files_unchanged"]) == (3, 1, 2)
+    assert reports_by_file(conn) == [("2024-03/a.xlsx", "X", "Первое"), ("2024-03/b.xlsx", "Y", "Второе"),
+                                     ("2024-03/d.xlsx", "W", "Четвёртое"), ("2024-03/f.xlsx", "V", "Пятое")]
 
 
 def test_a_retried_ingest_task_reports_the_file_its_first_try_committed(conn, inbox, warehouse_url, tmp_path):

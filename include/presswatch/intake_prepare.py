@@ -60,7 +60,8 @@ def correspondents_dir(inbox: Path) -> Path:
     return Path(inbox) / CORRESPONDENTS_FOLDER
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as raw.file.sha256 holds it."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -72,7 +73,7 @@ def _read(task: PrepareTask, inbox_path: str) -> tuple[PreparedFile, list[Normal
     """Hash, read and normalize one file."""
     path = correspondents_dir(task.inbox) / inbox_path
     version = load_reports.FileVersion(
-        inbox_path, _sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, task.today),
+        inbox_path, file_sha256(path), path.stat().st_size, intake_report.submission_month(inbox_path, task.today),
         task.submitted_at,
     )
     if version.sha256 in task.loaded_before.get(inbox_path, ()):

@@ -13,10 +13,15 @@ others are in; a worker can be lost before Airflow has a mapped task's outcome).
 already loaded, which alone would read "unchanged" and put the file among the run's unchanged ones. Every file of
 a run is stored with the run's ``submitted_at`` (its start, which a retry does not move), so a current version
 with that ``submitted_at`` was loaded by this run, and the retry reports that load.
+
+When every try of the recheck fails, the run's summary is settled from the warehouse instead
+(``outcomes_without_recheck``): a copy the recheck committed before it failed is reported as loaded, and one it
+could not load, though its twin has changed, as failed, not as unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -26,6 +31,8 @@ import psycopg
 
 from . import intake_report
 from .intake import FileOutcome, ingest_file, ingest_files, today_in_almaty
+from .intake_prepare import correspondents_dir, file_sha256
+from .warehouse import load_reports
 from .warehouse.load_reports import SOURCE_KIND
 
 log = logging.getLogger(__name__)
@@ -104,3 +111,48 @@ def final_outcomes(outcomes: Iterable[dict | None], rechecked: Iterable[dict] | 
     ``rechecked`` (the recheck did not finish) the mapped tasks' outcomes stand; failed tasks are left out."""
     latest = {o["inbox_path"]: o for o in rechecked or []}
     return [latest.get(o["inbox_path"], o) for o in outcomes if o]
+
+
+def outcomes_without_recheck(conn: psycopg.Connection, inbox: Path, outcomes: Iterable[dict | None],
+                             submitted_at: dt.datetime | None, today: dt.date | None = None,
+                             storage: Path | None = None) -> list[dict]:
+    """The run's outcome of each file (as dicts; failed tasks left out) when its recheck of copies did not finish:
+    each try failed, so the mapped tasks' outcomes are all there is, and a copy among them reads "unchanged,
+    identical to …" whatever the recheck did to it. Each copy is settled from the warehouse and the inbox:
+    loaded (or quarantined) when the recheck committed it in this run; unchanged when its bytes are still those
+    of a current file; else failed, since its twin changed and it is not loaded."""
+    today = today or today_in_almaty()
+    settled = []
+    for outcome in outcomes:
+        if not outcome:
+            continue
+        if outcome.get("identical_to") is not None:
+            outcome = dataclasses.asdict(_copy_as_left(conn, inbox, FileOutcome(**outcome), submitted_at, today,
+                                                       storage))
+        settled.append(outcome)
+    return settled
+
+
+def _copy_as_left(conn: psycopg.Connection, inbox: Path, copy: FileOutcome, submitted_at: dt.datetime | None,
+                  today: dt.date, storage: Path | None) -> FileOutcome:
+    ran = outcome_in_run(conn, dataclasses.replace(copy, identical_to=None, reason=None), submitted_at, today,
+                         storage)
+    if ran.status != "unchanged":
+        return ran
+    path = correspondents_dir(inbox) / copy.inbox_path
+    try:
+        version = load_reports.FileVersion(copy.inbox_path, file_sha256(path), path.stat().st_size,
+                                           intake_report.submission_month(copy.inbox_path, today))
+    except OSError as exc:  # gone from the inbox since its task ran: nothing to say beyond what the task saw
+        log.warning("%s: not found again to settle its outcome (%s)", copy.inbox_path, exc)
+        return copy
+    if load_reports.already_loaded(conn, version):
+        return FileOutcome(copy.inbox_path, "unchanged")
+    twin = load_reports.identical_current_file(conn, version)
+    if twin is not None:
+        return dataclasses.replace(copy, identical_to=twin, reason=f"identical to {twin}, already loaded")
+    log.warning("%s: skipped as identical to %s, which has changed since, and not loaded by the recheck",
+                copy.inbox_path, copy.identical_to)
+    return FileOutcome(copy.inbox_path, "failed", reason=(
+        f"skipped as identical to {copy.identical_to}, which this run then changed; the recheck that loads such "
+        f"copies did not finish (see its task log), so the next run loads it"))
