@@ -42,7 +42,7 @@ from benchkit import scratch_database, write_readme_section  # noqa: E402
 OUT = ROOT / "bench" / "out" / "registry"
 TARGETS = {"full": 5.0, "unchanged": 1.2}
 ORGS = ["суд", "Мосгорсуд", "Генпрокуратура", "Роскомнадзор", "ФНС", "МВД", "Роспотребнадзор", "ФСКН"]
-WATCHED = ["akzhaiyk.kz", "tengrinews.kz", "rus.azattyq.org", "vlast.kz", "*.orda.kz"]
+WATCHED = ["azh.kz", "tengrinews.kz", "rus.azattyq.org", "vlast.kz", "*.orda.kz"]
 
 
 def _row(i: int, rng: random.Random, ip_variant: int = 0) -> str:

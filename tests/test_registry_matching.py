@@ -10,7 +10,7 @@ from .registry_fixtures import DECOYS, write_dump, write_watchlist
 
 UNSEEN = DECOYS + [
     # exact, through www. and upper case
-    "185.22.64.11;WWW.AKZHAIYK.KZ;https://akzhaiyk.kz/ru/news/219;Генпрокуратура;27-31-2024/Ид1207-24;2024-03-12",
+    "185.22.64.11;WWW.AZH.KZ;https://azh.kz/ru/news/219;Генпрокуратура;27-31-2024/Ид1207-24;2024-03-12",
     # subdomain of a watched outlet
     "185.22.64.12;rus.tengrinews.kz;https://rus.tengrinews.kz/a;Роскомнадзор;б/н;2024-03-05",
     # register wildcard over an outlet
@@ -19,11 +19,12 @@ UNSEEN = DECOYS + [
     "185.22.64.14;city.orda-media.kz;;МВД;1-1/2024;2024-03-30",
     # URL host only: no domain, a malformed URL
     "185.22.64.15;;http:/kursiv.media/2024/03/01/x;Генпрокуратура;б/н;2024-03-01",
-    # IDN in punycode in the register (cp1251 cannot hold Kazakh letters), Unicode in the watchlist
-    "185.22.64.16;XN--80AARN4G9VE.xn--80ao21a.;;Роскомнадзор;7/2024;2024-01-15",
+    # IDN in punycode in the register (cp1251 cannot hold Kazakh letters), Unicode in the inbox watchlist
+    # (the example host пример.қаз, watched by the first test only)
+    "185.22.64.16;XN--E1AFMKFD.xn--80ao21a.;;Роскомнадзор;7/2024;2024-01-15",
     # look-alikes and decoys: none may match
-    "9.9.9.1;notakzhaiyk.kz;https://notakzhaiyk.kz/;суд;1;2024-03-01",
-    "9.9.9.2;akzhaiyk.kz.evil.com;https://akzhaiyk.kz.evil.com/akzhaiyk.kz;суд;2;2024-03-01",
+    "9.9.9.1;notazh.kz;https://notazh.kz/;суд;1;2024-03-01",
+    "9.9.9.2;azh.kz.evil.com;https://azh.kz.evil.com/azh.kz;суд;2;2024-03-01",
     "9.9.9.3;tengrinews.kz-news.ru;http://tengrinews.kz-news.ru/;суд;3;2024-03-01",
     "9.9.9.4;vlastkz.org;http://vlastkz.org/vlast.kz;суд;4;2024-03-01",
     "9.9.9.5;kz;http://kz/;суд;5;2024-03-01",
@@ -32,17 +33,18 @@ UNSEEN = DECOYS + [
 ]
 
 EXPECTED = {
-    ("ak_zhayik", "akzhaiyk.kz", "akzhaiyk.kz", "exact"),
+    ("ak_zhayik", "azh.kz", "azh.kz", "exact"),
     ("tengrinews", "tengrinews.kz", "rus.tengrinews.kz", "subdomain"),
     ("vlast", "vlast.kz", "*.vlast.kz", "register_wildcard"),
     ("wl:orda-media.kz", "orda-media.kz", "city.orda-media.kz", "watchlist_wildcard"),
     ("kursiv", "kursiv.media", "kursiv.media", "url_host"),
-    ("ak_zhayik", "xn--80aarn4g9ve.xn--80ao21a", "xn--80aarn4g9ve.xn--80ao21a", "exact"),
+    ("wl:xn--e1afmkfd.xn--80ao21a", "xn--e1afmkfd.xn--80ao21a", "xn--e1afmkfd.xn--80ao21a", "exact"),
 }
 
 
 def test_unseen_dump_yields_exactly_the_right_matches(conn, inbox):
-    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media"), ("http://com.kz/", "a public suffix, refused")])
+    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media"), ("http://com.kz/", "a public suffix, refused"),
+                            ("http://пример.қаз/", "IDN Example")])
     write_dump(inbox / "registry" / "2024-03-31", UNSEEN)
     outcome = ingest_registry(conn, inbox)
     assert outcome.snapshots[0].status == "valid"

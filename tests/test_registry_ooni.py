@@ -373,11 +373,12 @@ def test_a_result_the_warehouse_cannot_store_is_rejected_and_everything_else_loa
 
 
 def test_the_reader_takes_both_forms_the_api_uses():
-    listing = read_result(measurement("a", "http://ақжайық.қаз/", asn="AS21299", when="2024-03-15T10:11:12Z"))
-    raw = read_result(dict(measurement("a", "http://xn--80aarn4g9ve.xn--80ao21a/", asn=21299,
+    # пример.қаз: an example internationalised host, in Unicode and in punycode
+    listing = read_result(measurement("a", "http://пример.қаз/", asn="AS21299", when="2024-03-15T10:11:12Z"))
+    raw = read_result(dict(measurement("a", "http://xn--e1afmkfd.xn--80ao21a/", asn=21299,
                                        when="2024-03-15 10:11:12"), scores='{"blocking_general": 0.5}'))
-    assert listing.host == raw.host == "xn--80aarn4g9ve.xn--80ao21a"
-    assert listing.host_unicode == "ақжайық.қаз"
+    assert listing.host == raw.host == "xn--e1afmkfd.xn--80ao21a"
+    assert listing.host_unicode == "пример.қаз"
     assert listing.probe_asn == raw.probe_asn == 21299
     assert listing.measurement_start_time == raw.measurement_start_time
     with pytest.raises(BadResult, match="probe_cc is 'Kazakhstan'"):
@@ -426,11 +427,12 @@ def test_a_rescored_measurement_is_updated_in_place(conn, api, inbox, tmp_path):
 # -- matching -------------------------------------------------------------------------------------------
 
 def test_watchlist_outlets_are_matched_and_look_alikes_are_not(conn, api, inbox, tmp_path):
-    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media")])
+    # пример.қаз: an example internationalised host, watched in Unicode and measured in Unicode
+    write_watchlist(inbox, [("*.orda-media.kz", "Orda Media"), ("http://пример.қаз/", "IDN Example")])
     api.serve(LISTING, api.page(LISTING, [
         measurement("exact", "https://WWW.TOBOLINFO.KZ/news/1"),
         measurement("sub", "https://rus.azattyq.org/a/32870000.html"),
-        measurement("idn", "http://ақжайық.қаз/"),
+        measurement("idn", "http://пример.қаз/"),
         measurement("wild", "https://city.orda-media.kz/"),
         # look-alikes: none may match
         measurement("prefix", "https://nottobolinfo.kz/"),
@@ -445,13 +447,13 @@ def test_watchlist_outlets_are_matched_and_look_alikes_are_not(conn, api, inbox,
         "SELECT host, outlet_id, outlet_domain, match_kind FROM core.ooni_host_match").fetchall()) == {
         ("tobolinfo.kz", "tobolinfo", "tobolinfo.kz", "exact"),
         ("rus.azattyq.org", "azattyq", "azattyq.org", "subdomain"),
-        ("xn--80aarn4g9ve.xn--80ao21a", "ak_zhayik", "xn--80aarn4g9ve.xn--80ao21a", "exact"),
+        ("xn--e1afmkfd.xn--80ao21a", "wl:xn--e1afmkfd.xn--80ao21a", "xn--e1afmkfd.xn--80ao21a", "exact"),
         ("city.orda-media.kz", "wl:orda-media.kz", "orda-media.kz", "watchlist_wildcard"),
     }
     assert outcome.matching == {"hosts": 8, "matches": 4}
     assert set(conn.execute("SELECT measurement_uid, outlet, host FROM core.ooni_outlet_measurement").fetchall()) == {
         ("exact", "TobolInfo", "tobolinfo.kz"), ("sub", "Radio Azattyq (Azattyk)", "rus.azattyq.org"),
-        ("idn", "Ak Zhayik", "ақжайық.қаз"), ("wild", "Orda Media", "city.orda-media.kz")}
+        ("idn", "IDN Example", "пример.қаз"), ("wild", "Orda Media", "city.orda-media.kz")}
     # The look-alikes stay in the warehouse as measurements: evidence about other sites, not about outlets.
     assert conn.execute("SELECT count(*) FROM core.ooni_measurement").fetchone() == (9,)
 

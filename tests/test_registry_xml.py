@@ -13,7 +13,7 @@ ENTRIES = [
     # no <domain> and a malformed URL: the URL host still matches the watched outlet
     '<content id="700" includeTime="2024-03-12T10:00:00" entryType="1" hash="AA11">'
     '<decision date="2024-03-12" number="27-31-2024/Ид1207-24" org="Генпрокуратура"/>'
-    '<url><![CDATA[http:/akzhaiyk.kz/ru/news/219]]></url><ip>185.22.64.11</ip><ipSubnet>185.22.64.0/24</ipSubnet></content>',
+    '<url><![CDATA[http:/azh.kz/ru/news/219]]></url><ip>185.22.64.11</ip><ipSubnet>185.22.64.0/24</ipSubnet></content>',
     '<content id="701" includeTime="2024-03-13T10:00:00" entryType="1" blockType="domain" hash="BB22">'
     '<decision date="2024-03-13" number="б/н" org="Роскомнадзор"/><domain>news.tengrinews.kz</domain></content>',
 ]
@@ -34,9 +34,9 @@ def test_zipped_xml_dump_is_read_and_matched(conn, inbox):
     [snapshot] = ingest_registry(conn, inbox).snapshots
     assert snapshot.status == "valid" and snapshot.rows_loaded == 3
     rows = conn.execute("SELECT entry_id, domains, urls, ips, listed_at::text FROM core.registry_notice ORDER BY 1").fetchall()
-    assert rows[1] == ("700", [], ["http:/akzhaiyk.kz/ru/news/219"], ["185.22.64.11", "185.22.64.0/24"], "2024-03-12 10:00:00")
+    assert rows[1] == ("700", [], ["http:/azh.kz/ru/news/219"], ["185.22.64.11", "185.22.64.0/24"], "2024-03-12 10:00:00")
     matches = set(conn.execute("SELECT outlet_id, matched_host, match_kind FROM core.registry_match").fetchall())
-    assert matches == {("ak_zhayik", "akzhaiyk.kz", "url_host"), ("tengrinews", "news.tengrinews.kz", "subdomain")}
+    assert matches == {("ak_zhayik", "azh.kz", "url_host"), ("tengrinews", "news.tengrinews.kz", "subdomain")}
 
 
 def test_changed_hash_under_the_same_id_is_a_change_not_a_new_entry(conn, inbox):

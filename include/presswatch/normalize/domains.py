@@ -57,7 +57,7 @@ def is_ip(text: str) -> bool:
 def normalize_host(text: str) -> tuple[str, str]:
     """``(ascii, unicode)`` form of a host: lower case, punycode, no trailing dot, no ``www.``.
 
-    Accepts Unicode (``ақжайық.kz``), punycode, upper case, a port or userinfo. Raises InvalidHost for
+    Accepts Unicode (``пример.қаз``), punycode, upper case, a port or userinfo. Raises InvalidHost for
     anything else (empty, spaces, IP addresses, labels too long or with bad characters).
     """
     host = unquote(text.strip()).strip()
