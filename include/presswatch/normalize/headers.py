@@ -228,29 +228,38 @@ def _stacked(upper: dict[int, str], lower: _Candidate, names: _Names) -> _Candid
     return _Candidate(lower.row_index, labels, matched, open_, lower.height + 1)
 
 
-def _reads_as_header_words(stack: _Candidate, lowest: dict[int, str]) -> bool:
-    """Whether every cell of the lowest row names a field, alone or joined with the cells above ("Дата" over
-    "события"): then it is the end of the header, though the rows above alone name the same fields. A data
-    row never does ("Дата 12.03.2024", "Источник корреспондент" name nothing)."""
-    return all(stack.matched.get(index) for index in lowest)
+def _ends_a_name(index: int, text: str, rows_above: list[dict[int, str]], names: _Names) -> bool:
+    """Whether ``text``, in column ``index`` under ``rows_above`` (labels by row, top to bottom), ends a field's
+    name written over the cells right above it ("Perpetrator" over "type", "Направлено в" over "суд")."""
+    words = text
+    for labels in reversed(rows_above):
+        cell = labels.get(index)
+        if cell is None:
+            return False
+        words = f"{cell} {words}"
+        if names[words][0]:
+            return True
+    return False
 
 
-def _completes_words(stack: _Candidate, above: _Candidate, lowest: dict[int, str]) -> bool:
-    """Whether the lowest row of ``stack`` only completes the words of the rows above it (``above``): each of
-    its cells names a field joined with the cells above, and every column names the field it named without
-    it ("Дата" over "события"), no other. A data row whose only cell is a header word does not: "СМИ" as a
-    violator type, under "Тип" / "нарушителя", would make that column name the media outlet instead."""
-    if not _reads_as_header_words(stack, lowest):
-        return False
-    if any(stack.matched.get(index) != field_name for index, field_name in above.matched.items()):
-        return False
-    return {f for f in stack.matched.values() if f} == {f for f in above.matched.values() if f}
+def _completes_words(stack: _Candidate, above: _Candidate, rows_above: list[dict[int, str]], lowest: dict[int, str],
+                     names: _Names) -> bool:
+    """Whether the lowest row of ``stack`` only completes the header written over the rows above it (``above``;
+    their labels by row in ``rows_above``): each of its cells stands under a header cell and names a field with
+    it, the field that header cell named, or another only where the cell ends a name written down its column
+    ("Perpetrator" over "type", "№" over "дела"). So header words split over the rows ("Дата" over "события") and
+    a header said again in another language on the row below are taken in.
 
-
-# Headers of up to three rows were read before deeper ones were. For them a lowest row that completes words is
-# taken as it was then: when the rows name as much with it as without it (see find_header), which lets a title
-# right above such a header into it, and a data row whose only cells are header words ("СМИ").
-_LENIENT_COMPLETION_ROWS = 3
+    A data row is not: joined to the header its cells name nothing ("Дата 12.03.2024"), and a header word among
+    them stands in a column without a header, or makes its column name another field ("СМИ" as a violator type,
+    under "Тип нарушителя", would make that column the media outlet's)."""
+    for index, text in lowest.items():
+        field_name = stack.matched.get(index)
+        if field_name is None or index not in above.labels:
+            return False
+        if field_name != above.matched[index] and not _ends_a_name(index, text, rows_above, names):
+            return False
+    return True
 
 
 # A sheet that names only these fields is an editor's list of duplicate marks, not reports.
@@ -278,14 +287,15 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
     The header is the first row that names enough known fields, or that row together with the rows below it
-    (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header: group cells merged over
-    sub-headers, naming more fields than any fewer of those rows, or header words split over the rows, the
-    lowest row completing them. Taking more rows only then keeps a title above the header, and the first data
-    row below it, out of the header. Over more than three rows, a lowest row that completes words must also
-    leave every column naming the field it named, the rows must name as much as any fewer of them, and the top
-    row must be needed: a row of data that happens to hold a header word, or a title, then stays out however
-    deep the header. Up to three rows it is taken as before (see _LENIENT_COMPLETION_ROWS). Each row and the
-    rows below it are combined once, from the bottom up.
+    (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header: they name more fields than
+    any fewer of them (group cells merged over sub-headers); or they name as much as the best of them without the
+    lowest row, the lowest row only completes the header's words (see _completes_words: "Дата" over "события", or
+    the header said again in another language), and the top row is the header's (the rows need it, or it names a
+    field itself). So a title above the header, which names nothing, stays out however deep the header, and so
+    does a data row below it that a correspondent left with only a header word in it ("СМИ" as a violator type).
+    Such a word that names a field the header lacks, under a column that names none, still reads as a sub-header:
+    the rows then name more, as group cells over sub-headers do. Each row and the rows below it are combined
+    once, from the bottom up.
 
     Rows whose lowest row has no cell that may end a header name ("12.03.2024", "Костанайская область") are
     not combined at all: they name no more than the rows above it, so they are neither a header nor better
@@ -358,27 +368,22 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
         return best
 
     def ends_here(first: int, height: int) -> bool:
-        """Whether the rows read as one header: better than any fewer of them, or the same as without the
-        lowest row, which then completes the header's words."""
+        """Whether the rows read as one header: better than any fewer of them; or as good as the best of them
+        without the lowest row, which only completes the header's words, under a top row that is the header's
+        (the rows need it, or it names a field itself, as a header in another language does; a title names none).
+        """
         score = header_score(first, height)
         if score == _NOT_A_HEADER:
             return False
         without_lowest, without_top = best_within(first, height - 1), best_within(first + 1, height - 1)
         if score > max(without_lowest, without_top):
             return True
-        candidate, above = stack(first, height), stack(first, height - 1)
-        lowest = row(first + height - 1).labels
-        if height <= _LENIENT_COMPLETION_ROWS:
-            # As before; but where the top row is not needed (a title), a deeper header right below it is read
-            # whole rather than cut after its first rows.
-            return (score == above.score and _reads_as_header_words(candidate, lowest)
-                    and (score > without_top or not deeper_header_at(first + 1)))
-        # Taller: as good as any fewer of the rows, and the top row needed (a title above names nothing).
-        return score == without_lowest > without_top and _completes_words(candidate, above, lowest)
-
-    def deeper_header_at(first: int) -> bool:
-        """Whether a header of more rows than _LENIENT_COMPLETION_ROWS starts at row ``first``."""
-        return any(ends_here(first, height) for height in range(MAX_HEADER_ROWS, _LENIENT_COMPLETION_ROWS, -1))
+        top_row_in_header = score > without_top or any(row(first).matched.values())
+        if score != without_lowest or not top_row_in_header:
+            return False
+        last = first + height - 1
+        rows_above = [row(index).labels for index in range(first, last)]
+        return _completes_words(stack(first, height), stack(first, height - 1), rows_above, row(last).labels, names)
 
     for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
         # The most rows first: a group row may already name enough fields to be a header on its own.
