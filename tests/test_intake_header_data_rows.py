@@ -153,3 +153,31 @@ def test_a_started_row_under_the_header_is_quarantined_and_every_column_keeps_it
         (row["perpetrator_type"], None) for row in data[1:]]
     (sheets,) = conn.execute("SELECT sheets FROM raw.file").fetchone()
     assert [sheet["header_row"] for sheet in sheets] == [1]
+
+
+@pytest.mark.parametrize("placeholder", ["-", "—", "/"])
+def test_a_row_of_placeholder_dashes_under_a_header_is_not_read_into_it(placeholder):
+    # "-" written for "nothing to say" in every cell, or in the first only: it completes no header's words.
+    for started in ([placeholder] * len(COLUMNS), [placeholder] + [None] * (len(COLUMNS) - 1)):
+        grid = [HEADER_ROW, started, cells(report_row())]
+
+        header = find_header(grid)
+
+        assert (header.row_index, header.height) == (0, 1), started
+        assert header.columns == dict(enumerate(COLUMNS))
+
+
+@pytest.mark.parametrize("label", ["-", "/", "*", "()"])
+def test_a_label_of_punctuation_only_names_no_field(label):
+    # "№" alone names the report id; punctuation folded away must not read as the same name.
+    assert field_for("№") == field_for("#") == "report_id"
+    assert field_for(label) is None
+
+
+@pytest.mark.parametrize("label, named", [("№ сообщения", "report_id"), ("Іс №", "case_ref"), ("№ дела", "case_ref"),
+                                          ("Дубликат №", "duplicate_of")])
+def test_a_name_with_the_number_sign_needs_its_other_words_too(label, named):
+    # Without its "№", the rest names nothing: "Хабарлама" (a message) or "дела" alone is not an id.
+    assert field_for(label) == named
+    rest = label.replace("№", "").strip()
+    assert field_for(rest) in (None, named) and field_for(rest) != "report_id"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .reference import header_synonyms
-from .text import clean_cell, fold
+from .text import clean_cell, fold_label
 
 # A title block above the table is common; a header further down than this is not a header.
 HEADER_SEARCH_ROWS = 30
@@ -29,19 +29,20 @@ def _field_by_header() -> dict[str, str]:
     index = {}
     for field_name, names in data["fields"].items():
         for name in (field_name, *names):
-            index[fold(name)] = field_name
+            index[fold_label(name)] = field_name
     return index
 
 
 @lru_cache(maxsize=None)
 def _header_endings() -> frozenset[str]:
-    """Each folded header name and each of its endings from a word on ("дата события", "события"), and ''.
+    """Each folded header name and each of its endings from a word on ("дата события", "события").
 
     A label whose folded text is none of these names no field, and neither does any label that ends with it:
     a stacked label is the cells above joined to it with a space, and folding ends such a join with the
-    fold of its last part, after a space. '' (a cell of punctuation only) can end any name.
+    fold of its last part, after a space. A cell of punctuation only ("-", "/"; '' folded) ends no name: it
+    completes no header's words, so a data row of placeholder dashes stays out of the header above it.
     """
-    endings = {""}
+    endings = set()
     for name in _field_by_header():
         endings.update(name[i:] for i in range(len(name)) if i == 0 or name[i - 1] == " ")
     return frozenset(endings)
@@ -61,7 +62,7 @@ def all_fields() -> tuple[str, ...]:
 
 
 def field_for(header: object) -> str | None:
-    return _field_by_header().get(fold(header))
+    return _field_by_header().get(fold_label(header))
 
 
 @dataclass
@@ -177,7 +178,7 @@ class _Names(dict):
     MAX_KEPT_LENGTH = 100
 
     def __missing__(self, text: str) -> tuple[str | None, bool]:
-        folded = fold(text)
+        folded = fold_label(text)
         value = (_field_by_header().get(folded), folded in _header_endings())
         if len(text) <= self.MAX_KEPT_LENGTH:
             if len(self) >= self.MAX_TEXTS:

@@ -14,6 +14,18 @@ def fold(value: object) -> str:
     return _NON_WORD.sub(" ", text).replace("_", " ").strip()
 
 
+# In a header label "№" is a word ("№ сообщения", "Іс №"; "#" is written for it): folded away, a cell of
+# punctuation only ("-", "/") would fold to the same '' as "№" alone and name the report id.
+_LABEL_NON_WORD = re.compile(r"[^\w№]+", re.UNICODE)
+
+
+def fold_label(value: object) -> str:
+    """fold() for header labels, keeping "№" (or "#") as a word of its own."""
+    text = unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
+    text = text.replace("#", "№").replace("№", " № ")
+    return _LABEL_NON_WORD.sub(" ", text).replace("_", " ").strip()
+
+
 def clean_cell(value: object) -> str | None:
     """A cell as trimmed text, None when empty. Non-breaking spaces count as spaces."""
     if value is None:
