@@ -26,10 +26,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 
-from . import intake_report
+from . import intake_report, settings
 from .intake import FileOutcome, ingest_file, ingest_files, today_in_almaty
 from .intake_prepare import correspondents_dir, file_sha256
 from .warehouse import load_reports
@@ -140,9 +141,12 @@ def _copy_as_left(conn: psycopg.Connection, inbox: Path, copy: FileOutcome, subm
     if ran.status != "unchanged":
         return ran
     path = correspondents_dir(inbox) / copy.inbox_path
+    # A file outside a month folder belongs to the month of the day its task read it: the run's start, not
+    # ``today``, which is past midnight when the summary runs late.
+    read_on = submitted_at.astimezone(ZoneInfo(settings.TIMEZONE)).date() if submitted_at else today
     try:
         version = load_reports.FileVersion(copy.inbox_path, file_sha256(path), path.stat().st_size,
-                                           intake_report.submission_month(copy.inbox_path, today))
+                                           intake_report.submission_month(copy.inbox_path, read_on))
     except OSError as exc:  # gone from the inbox since its task ran: nothing to say beyond what the task saw
         log.warning("%s: not found again to settle its outcome (%s)", copy.inbox_path, exc)
         return copy
