@@ -123,8 +123,6 @@ def test_header_words_split_so_that_the_lower_word_names_another_field_are_read_
     assert (header.row_index, header.columns.get(LINK)) == (1, together)
 
 
-@pytest.mark.xfail(strict=True, reason="review: fold_label reads '№№' as a word of its own: it no longer names "
-                                       "the report id, as it did at ae8b350")
 def test_a_doubled_number_sign_names_what_the_number_sign_names():
     """Input: a first column headed "№№" (the plural "numbers", as Russian forms write it), here in a Kazakh over
     Russian header. ae8b350 read it as the report id (fold gave '' as for "№"), and so the two rows as one header.

@@ -17,12 +17,13 @@ def fold(value: object) -> str:
 # In a header label "№" is a word ("№ сообщения", "Іс №"; "#" is written for it): folded away, a cell of
 # punctuation only ("-", "/") would fold to the same '' as "№" alone and name the report id.
 _LABEL_NON_WORD = re.compile(r"[^\w№]+", re.UNICODE)
+_NUMBER_SIGNS = re.compile(r"[№#]+")
 
 
 def fold_label(value: object) -> str:
     """fold() for header labels, keeping "№" (or "#") as a word of its own."""
     text = unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
-    text = text.replace("#", "№").replace("№", " № ")
+    text = _NUMBER_SIGNS.sub(" № ", text)  # "№№" (numbers, as forms write it) is "№" too
     return _LABEL_NON_WORD.sub(" ", text).replace("_", " ").strip()
 
 
