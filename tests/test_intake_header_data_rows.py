@@ -181,3 +181,85 @@ def test_a_name_with_the_number_sign_needs_its_other_words_too(label, named):
     assert field_for(label) == named
     rest = label.replace("№", "").strip()
     assert field_for(rest) in (None, named) and field_for(rest) != "report_id"
+
+
+# A column whose header names no field: a note ("Примечание"), or no header text at all. A header word a
+# correspondent leaves in it ("Суд", "СМИ") names a field the header lacks, so the header and that row together
+# name one field more than the header alone, as group cells over sub-headers do.
+UNNAMED_COLUMNS = pytest.mark.parametrize("label", ["Примечание", None], ids=["note", "no header"])
+
+
+@UNNAMED_COLUMNS
+@HEADER_WORD_VIOLATORS
+def test_a_header_word_under_a_column_that_names_no_field_is_not_read_into_the_header(label, word):
+    assert_a_header_word(word)
+    assert label is None or field_for(label) is None
+    header_row = HEADER_ROW + [label]
+    grid = [header_row, [None] * len(COLUMNS) + [word], cells(report_row()) + ["уточняется"]]
+
+    header = find_header(grid)
+
+    assert (header.row_index, header.height) == (0, 1)
+    assert header.columns == dict(enumerate(COLUMNS))
+    assert header.headers == {i: text for i, text in enumerate(header_row) if text}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize("group, sub_headers, fields, values", [
+    ("Судебное дело", ("Суд", "Журналист"), ("court", "journalist"), ("Суд №2 г. Костанай", "Петров П.")),
+    # A group label naming a field itself, over a sub-header naming it too.
+    ("СМИ", ("Название СМИ", "Сайт СМИ"), ("outlet", "outlet_domain"), ("TobolInfo", "tobolinfo.kz")),
+], ids=["label naming no field", "label naming a field"])
+def test_a_group_label_over_sub_headers_the_header_lacks_is_still_read_with_them(tmp_path, suffix, group,
+                                                                                sub_headers, fields, values):
+    # The rule that keeps a data row out must not cut a real group: merged across its sub-headers in xlsx,
+    # standing over the first of them in csv with the cell beside it empty.
+    width = len(COLUMNS) + 2
+    grid = [HEADER_ROW + [group, None], [None] * len(COLUMNS) + list(sub_headers),
+            cells(report_row()) + list(values)]
+    merges = [f"{chr(ord('A') + i)}1:{chr(ord('A') + i)}2" for i in range(len(COLUMNS))]
+    path = (write_csv_grid(tmp_path / "a.csv", grid) if suffix == ".csv" else write_grid_xlsx(
+        tmp_path / "a.xlsx", grid, merges + [f"{chr(ord('A') + width - 2)}1:{chr(ord('A') + width - 1)}1"]))
+
+    (sheet,) = read_workbook(path).sheets
+
+    assert (sheet.header.row_index, sheet.header.height) == (1, 2)
+    assert sheet.header.columns == {**dict(enumerate(COLUMNS)), len(COLUMNS): fields[0], len(COLUMNS) + 1: fields[1]}
+    assert [row.row_number for row in sheet.rows] == [3]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@UNNAMED_COLUMNS
+@HEADER_WORD_VIOLATORS
+def test_a_started_row_with_a_header_word_under_a_column_naming_no_field_is_quarantined(conn, inbox, suffix, label,
+                                                                                      word):
+    assert_a_header_word(word)
+    note = "уточняется"
+    grid = [HEADER_ROW + [label], [None] * len(COLUMNS) + [word], cells(report_row()) + [note],
+            cells(report_row(summary="Второе сообщение")) + [note]]
+    folder = inbox / "correspondents" / "2024-03"
+    if suffix == ".csv":
+        grid = [[value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else value for value in line]
+                for line in grid]
+        write_csv_grid(folder / "started.csv", grid)
+    else:
+        write_grid_xlsx(folder / "started.xlsx", grid)
+
+    (outcome,) = ingest_inbox(conn, inbox, TODAY)
+
+    data_rows = len(grid) - 1
+    assert (outcome.status, outcome.rows_read) == ("loaded", data_rows), outcome.describe()
+    assert unaccounted_rows(conn) == []
+    data_row_numbers = list(range(2, 2 + data_rows))  # the header is the sheet's first row
+    assert conn.execute(
+        "SELECT row_number FROM core.report UNION ALL SELECT row_number FROM quarantine.row ORDER BY 1"
+    ).fetchall() == [(number,) for number in data_row_numbers]
+    assert conn.execute("SELECT row_number FROM quarantine.row").fetchall() == [(data_row_numbers[0],)]
+    assert conn.execute("SELECT outlet FROM core.report").fetchall() == [(None,)] * (data_rows - 1)
+    (sheets, unknown) = conn.execute("SELECT sheets, unknown_columns FROM raw.file").fetchone()
+    assert [sheet["header_row"] for sheet in sheets] == [1]
+    assert unknown == ([label] if label else [])
+    # The column keeps its header as written (a column without one is named by its place) in every row's payload.
+    key = label or f"column {len(COLUMNS) + 1}"
+    assert conn.execute("SELECT payload->>%s FROM raw.row ORDER BY row_number", (key,)).fetchall() == [
+        (word,), (note,), (note,)]

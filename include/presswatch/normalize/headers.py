@@ -288,15 +288,18 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
     """The header within the first rows, mapped to fields; None if no row names enough known fields.
 
     The header is the first row that names enough known fields, or that row together with the rows below it
-    (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header: they name more fields than
-    any fewer of them (group cells merged over sub-headers); or they name as much as the best of them without the
-    lowest row, the lowest row only completes the header's words (see _completes_words: "Дата" over "события", or
-    the header said again in another language), and the top row is the header's (the rows need it, or it names a
-    field itself). So a title above the header, which names nothing, stays out however deep the header, and so
-    does a data row below it that a correspondent left with only a header word in it ("СМИ" as a violator type).
-    Such a word that names a field the header lacks, under a column that names none, still reads as a sub-header:
-    the rows then name more, as group cells over sub-headers do. Each row and the rows below it are combined
-    once, from the bottom up.
+    (up to MAX_HEADER_ROWS in all, none of them empty) when they read as one header. Either they name more fields
+    than any fewer of them, as group cells over sub-headers do, and the lowest row holds a sub-header: a cell that
+    gives its column a field under a group label naming none (merged across its columns; in a CSV, written in the
+    first column of its group with the cells beside it empty, over two sub-headers or more), or by completing the
+    words above it. Or they name as much as the best of them without the lowest row, the lowest row only completes
+    the header's words (see _completes_words: "Дата" over "события", or the header said again in another
+    language), and the top row is the header's (the rows need it, or it names a field itself). So a title above
+    the header, which names nothing, stays out however deep the header, and so does a data row below it that a
+    correspondent left with only a header word in it: "СМИ" as a violator type, or "Суд" in a column whose header
+    names no field ("Примечание") or that has no header, though the rows would then name one field more. A label
+    naming no field merged across two columns, or in a CSV over two filled cells, still reads as a group over such
+    a row. Each row and the rows below it are combined once, from the bottom up.
 
     Rows whose lowest row has no cell that may end a header name ("12.03.2024", "Костанайская область") are
     not combined at all: they name no more than the rows above it, so they are neither a header nor better
@@ -368,21 +371,83 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
             bests[key] = best
         return best
 
+    def under_a_group(index: int, first: int, last: int, matched: dict[int, str | None]) -> bool:
+        """Whether the cell of row ``last`` in column ``index`` stands under a group label of the rows first ..
+        last - 1 (``matched``: the fields of the rows' columns read together).
+
+        Going up the column, the first of those rows with a label over it decides: a cell merged across
+        columns, its label in its first one; else (no merge there, as in any CSV) the column's own label or
+        the nearest one to its left on that row, over the columns up to the next with a label on that row or
+        above. Without a merge, a label is a group's only over two or more columns holding a label further
+        down (its sub-headers): "Примечание" over the one cell a correspondent left a header word in is not.
+        A label that names a field is a group's only over a sub-header of its own naming that field ("СМИ" over
+        "Название СМИ" and "Сайт СМИ"); else it is its own column's header, the cells beside it without one.
+        """
+        for upper in range(last - 1, first - 1, -1):
+            labels = row(upper).labels
+            group = next((start for start, end in spans.get(upper, ()) if start <= index <= end), None)
+            if group is not None:
+                start = group
+                if start not in labels:
+                    continue  # a blank merged cell: no label over the column on this row
+                lower = set().union(*(row(r).labels for r in range(upper + 1, last + 1)))
+            else:
+                start = index
+                while start not in labels and start >= 0:
+                    start -= 1
+                if start < 0:
+                    continue
+                higher = set().union(*(row(r).labels for r in range(first, upper)))
+                # A label further up between them stands over the column instead: look there.
+                if higher and not higher.isdisjoint(range(start + 1, index + 1)):
+                    continue
+                # The label stands over its column and the next ones without a label on this row or above.
+                lower = set().union(*(row(r).labels for r in range(upper + 1, last + 1)))
+                sub_headers = start in lower
+                for column in range(start + 1, max(lower) + 1):
+                    if column in labels or column in higher:
+                        break
+                    sub_headers += column in lower
+                if sub_headers < 2:
+                    return False
+            named = names[labels[start]][0]
+            return named is None or (start in lower and matched[start] == named)
+        return False
+
     def ends_here(first: int, height: int) -> bool:
-        """Whether the rows read as one header: better than any fewer of them; or as good as the best of them
-        without the lowest row, which only completes the header's words, under a top row that is the header's
-        (the rows need it, or it names a field itself, as a header in another language does; a title names none).
+        """Whether the rows read as one header: better than any fewer of them, as group cells over sub-headers
+        are, with a cell of the lowest row that gives its column a field standing under a group label (see
+        under_a_group) or completing the words over it (a data row a correspondent left with a header word under
+        a column that names no field does neither); or as good as the best of them without the lowest row, which
+        only completes the header's words, under a top row that is the header's (the rows need it, or it names a
+        field itself, as a header in another language does; a title names none).
         """
         score = header_score(first, height)
         if score == _NOT_A_HEADER:
             return False
         without_lowest, without_top = best_within(first, height - 1), best_within(first + 1, height - 1)
+        last = first + height - 1
         if score > max(without_lowest, without_top):
-            return True
+            candidate, above = stack(first, height), stack(first, height - 1)
+            matched, labels, above_matched = candidate.matched, candidate.labels, above.matched
+            adding = False
+            for index, text in row(last).labels.items():
+                field_name = matched[index]
+                if field_name is None or field_name == above_matched.get(index):
+                    continue
+                # A cell naming its field joined to the label over it (merged across its group: "№" over
+                # "сообщения" and "дела") or ending a name written down its column ("Оқиғаның" over "күні")
+                # completes those words.
+                # One such cell makes the row sub-headers: a group's last one may stand beside a column without
+                # any header, which in a CSV reads as a label over a single sub-header.
+                if labels[index] != text or under_a_group(index, first, last, matched) or _ends_a_name(
+                        index, text, [row(r).labels for r in range(first, last)], names):
+                    return True
+                adding = True
+            return not adding  # no column takes a field from the lowest row: nothing in it to tell
         top_row_in_header = score > without_top or any(row(first).matched.values())
         if score != without_lowest or not top_row_in_header:
             return False
-        last = first + height - 1
         rows_above = [row(index).labels for index in range(first, last)]
         return _completes_words(stack(first, height), stack(first, height - 1), rows_above, row(last).labels, names)
 
