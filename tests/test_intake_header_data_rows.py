@@ -263,3 +263,18 @@ def test_a_started_row_with_a_header_word_under_a_column_naming_no_field_is_quar
     key = label or f"column {len(COLUMNS) + 1}"
     assert conn.execute("SELECT payload->>%s FROM raw.row ORDER BY row_number", (key,)).fetchall() == [
         (word,), (note,), (note,)]
+
+
+@pytest.mark.parametrize("upper, lower", [("Регион /", "Область"), ("Регион", "/ Область")])
+def test_a_second_name_of_a_column_split_at_a_slash_is_read_into_the_header(upper, lower):
+    # The lower cell names alone what its column names, as a started row's only word may; the slash tells that
+    # it goes on with the label above.
+    region = COLUMNS.index("region")
+    assert field_for(lower) == field_for(upper) == "region"
+    upper_row = [upper if i == region else label for i, label in enumerate(HEADER_ROW)]
+    lower_row = [lower if i == region else None for i in range(len(COLUMNS))]
+
+    header = find_header([upper_row, lower_row, cells(report_row())])
+
+    assert (header.row_index, header.height) == (1, 2)
+    assert header.columns == dict(enumerate(COLUMNS))

@@ -46,9 +46,6 @@ def report_cells(**values) -> list:
 
 # ---- header detection: a data row read into the header ----------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="review: a started row whose only word names its own column's field is "
-                                       "read into a bilingual header under a title, or a three-row header "
-                                       "(ae8b350 kept it out)")
 @pytest.mark.parametrize("header_rows", [[TITLE, KAZAKH, RUSSIAN], [KAZAKH, RUSSIAN, ENGLISH]],
                          ids=["title over kazakh and russian", "kazakh, russian, english"])
 def test_a_started_row_holding_only_link_text_stays_out_of_a_bilingual_header(header_rows):
@@ -64,8 +61,6 @@ def test_a_started_row_holding_only_link_text_stays_out_of_a_bilingual_header(he
     assert (header.row_index, header.columns) == (len(header_rows) - 1, dict(enumerate(COLUMNS)))
 
 
-@pytest.mark.xfail(strict=True, reason="review: a started row whose only word names its own column's field is "
-                                       "read into the header (also at ae8b350)")
 @pytest.mark.parametrize("header_rows, word", [
     ([RUSSIAN], "ссылка"),
     ([KAZAKH, RUSSIAN], "ссылка"),
@@ -85,8 +80,6 @@ def test_a_started_row_holding_only_a_word_naming_its_own_column_stays_out_of_th
     assert header.row_index == len(header_rows) - 1
 
 
-@pytest.mark.xfail(strict=True, reason="review: the started row is read into the header: in neither core.report "
-                                       "nor quarantine.row")
 def test_a_started_row_under_a_titled_bilingual_header_ends_in_core_or_quarantine(conn, inbox):
     """Input: an xlsx with a title, a Kazakh and a Russian header row, a report started with only "ссылка" in the
     link column, and two reports. Now: row 4 (the started one) is in neither core.report nor quarantine.row.
@@ -105,8 +98,6 @@ def test_a_started_row_under_a_titled_bilingual_header_ends_in_core_or_quarantin
 
 # ---- header detection: a column read as the wrong field -------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="review: the lower word of a split header names a field alone and wins "
-                                       "(also at ae8b350)")
 @pytest.mark.parametrize("top, bottom", [("Направлено в", "суд"), ("Сайт", "СМИ"), ("Іс", "№"), ("Дубликат", "№")])
 def test_header_words_split_so_that_the_lower_word_names_another_field_are_read_together(top, bottom):
     """Input: a header whose last column is written over two rows, the lower word a header name of its own:
@@ -136,8 +127,6 @@ def test_a_doubled_number_sign_names_what_the_number_sign_names():
     assert (header.row_index, header.columns) == (1, {0: "report_id", **{i + 1: c for i, c in enumerate(COLUMNS)}})
 
 
-@pytest.mark.xfail(strict=True, reason="review: a bilingual header is read whole only when every column of its "
-                                       "lower row names a field (also at ae8b350)")
 @pytest.mark.parametrize("kazakh, russian", [("Р/с", "№ п/п"), ("Ескерту", "Примечание")],
                          ids=["row number column", "note column"])
 def test_a_bilingual_header_with_a_column_that_names_no_field_is_read_whole(kazakh, russian):

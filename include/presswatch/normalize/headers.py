@@ -202,10 +202,11 @@ def _stacked(upper: dict[int, str], lower: _Candidate, names: _Names) -> _Candid
 
     ``lower`` holds the sub-headers. Where it is empty the upper cell stands for the column: a header
     merged vertically over the rows (spreadsheet readers give a merged cell's text only in its top-left
-    cell, so the lower part reads as empty). A sub-header that names a field stands alone: a group label
-    over several columns ("Событие" over "Дата" and "Регион") names no field. Otherwise the column
-    is "upper lower", which may name a field only together ("Дата" over "события") and, when it names none,
-    keeps every part of what the correspondent wrote.
+    cell, so the lower part reads as empty). Where the two name a field together ("Дата" over "события",
+    "Направлено в" over "суд", "Сайт" over "СМИ"), that is the column's name, whatever the lower word names
+    alone. Else a sub-header that names a field stands alone: a group label over several columns ("Событие"
+    over "Дата" and "Регион") names no field. Otherwise the column is "upper lower", which keeps every part of
+    what the correspondent wrote.
 
     Over more rows, this is applied from the bottom up: a column takes the fewest rows from the
     bottom that name a field together ("Тип" over "истца", under the group title "Судебное дело"), else all.
@@ -219,11 +220,15 @@ def _stacked(upper: dict[int, str], lower: _Candidate, names: _Names) -> _Candid
         if bottom is None:
             labels[index] = top
             matched[index], open_[index] = names[top]
+            continue
+        joined = f"{top} {bottom}" if top is not None and below_open[index] else None
+        joined_names = names[joined] if joined is not None else (None, False)
+        if joined_names[0]:  # the words name a field together, whatever the lower one names alone ("Сайт" "СМИ")
+            labels[index], (matched[index], open_[index]) = joined, joined_names
         elif top is None or below_matched[index]:
             labels[index], matched[index], open_[index] = bottom, below_matched[index], below_open[index]
-        elif below_open[index]:
-            labels[index] = text = f"{top} {bottom}"
-            matched[index], open_[index] = names[text]
+        elif joined is not None:
+            labels[index], (matched[index], open_[index]) = joined, joined_names
         else:
             labels[index], matched[index], open_[index] = f"{top} {bottom}", None, False
     return _Candidate(lower.row_index, labels, matched, open_, lower.height + 1)
@@ -243,7 +248,13 @@ def _ends_a_name(index: int, text: str, rows_above: list[dict[int, str]], names:
     return False
 
 
-def _completes_words(stack: _Candidate, above: _Candidate, rows_above: list[dict[int, str]], lowest: dict[int, str],
+def _continues_label(upper: str | None, lower: str) -> bool:
+    """Whether ``lower`` goes on with the label written right above it, another name of the same column split
+    over two rows at a slash or a bracket ("Регион /" over "Область", "Журналист" over "(жауапкер)")."""
+    return (upper is not None and upper.rstrip().endswith(("/", ","))) or lower.lstrip().startswith(("/", "("))
+
+
+def _completes_words(stack: _Candidate, above: _Candidate, rows_above: list[dict[int, str]], lowest: _Candidate,
                      names: _Names) -> bool:
     """Whether the lowest row of ``stack`` only completes the header written over the rows above it (``above``;
     their labels by row in ``rows_above``): each of its cells stands under a header cell and names a field with
@@ -253,14 +264,27 @@ def _completes_words(stack: _Candidate, above: _Candidate, rows_above: list[dict
 
     A data row is not: joined to the header its cells name nothing ("Дата 12.03.2024"), and a header word among
     them stands in a column without a header, or makes its column name another field ("СМИ" as a violator type,
-    under "Тип нарушителя", would make that column the media outlet's)."""
-    for index, text in lowest.items():
-        field_name = stack.matched.get(index)
-        if field_name is None or index not in above.labels:
+    under "Тип нарушителя", would make that column the media outlet's).
+
+    A row that says the header again (its cells name alone what their columns name, or name nothing under a
+    column that names nothing: "Ескерту" over "Примечание") is taken only when it reads as a header by itself:
+    a report started with only a word that names its own column ("ссылка" under "Ссылка на источник") does
+    not."""
+    repeats = False
+    for index, text in lowest.labels.items():
+        if index not in above.labels:
             return False
-        if field_name != above.matched[index] and not _ends_a_name(index, text, rows_above, names):
+        field_name, above_field = stack.matched.get(index), above.matched[index]
+        if field_name is None:
+            if above_field is not None or lowest.matched[index]:
+                return False
+            repeats = True
+        elif field_name == above_field:
+            repeats = repeats or (lowest.matched[index] == field_name
+                                  and not _continues_label(rows_above[-1].get(index), text))
+        elif not _ends_a_name(index, text, rows_above, names):
             return False
-    return True
+    return not repeats or lowest.is_header
 
 
 # A sheet that names only these fields is an editor's list of duplicate marks, not reports.
@@ -449,7 +473,7 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
         if score != without_lowest or not top_row_in_header:
             return False
         rows_above = [row(index).labels for index in range(first, last)]
-        return _completes_words(stack(first, height), stack(first, height - 1), rows_above, row(last).labels, names)
+        return _completes_words(stack(first, height), stack(first, height - 1), rows_above, row(last), names)
 
     for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
         # The most rows first: a group row may already name enough fields to be a header on its own.
