@@ -8,10 +8,13 @@ import unicodedata
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+def _cased(value: object) -> str:
+    return unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
+
+
 def fold(value: object) -> str:
     """Lower-case, NFC, ё→е, punctuation and runs of spaces to one space, trimmed."""
-    text = unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
-    return _NON_WORD.sub(" ", text).replace("_", " ").strip()
+    return _NON_WORD.sub(" ", _cased(value)).replace("_", " ").strip()
 
 
 # In a header label "№" is a word ("№ сообщения", "Іс №"; "#" is written for it): folded away, a cell of
@@ -22,8 +25,7 @@ _NUMBER_SIGNS = re.compile(r"[№#]+")
 
 def fold_label(value: object) -> str:
     """fold() for header labels, keeping "№" (or "#") as a word of its own."""
-    text = unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
-    text = _NUMBER_SIGNS.sub(" № ", text)  # "№№" (numbers, as forms write it) is "№" too
+    text = _NUMBER_SIGNS.sub(" № ", _cased(value))  # "№№" (numbers, as forms write it) is "№" too
     return _LABEL_NON_WORD.sub(" ", text).replace("_", " ").strip()
 
 
