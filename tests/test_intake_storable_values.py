@@ -153,13 +153,14 @@ def test_copy_text_lines_carry_extreme_values_as_before(conn):
         ("\\", None, Decimal("1E+100"), 0, True, 4),
         (_Text("a str subclass"), dt.date(2024, 2, 29), Decimal("-0.000001"), None, False, 5),
         ("\u2028\u0085\x7f\x1f", None, None, None, None, 6),
+        ("back\bspace, vertical\vtab, form\ffeed", None, None, None, None, 7),
     ]
     lines = [copy_text_line(row) for row in rows]
     assert lines == [_own_text_line(row) for row in rows]
     copy_lines(conn, "extremes", ("said", "day", "amount", "big", "flag", "n"), lines)
     back = conn.execute("SELECT said, day, amount::text, big, flag, n FROM extremes ORDER BY n").fetchall()
     assert [b[:2] + b[3:] for b in back] == [(str(r[0]), r[1], *r[3:]) for r in rows]
-    assert [b[2] for b in back] == ["NaN", "Infinity", "-Infinity", "1" + "0" * 100, "-0.000001", None]
+    assert [b[2] for b in back] == ["NaN", "Infinity", "-Infinity", "1" + "0" * 100, "-0.000001", None, None]
 
 
 def test_a_value_psycopg_cannot_adapt_is_written_as_its_text(conn):

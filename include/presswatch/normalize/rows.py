@@ -7,9 +7,6 @@ a case reference for legal claims) are checked by the data-quality suite in ``qu
 
 from __future__ import annotations
 
-import hashlib
-import json
-import operator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -43,30 +40,9 @@ def storable(text: str) -> str:
 
 NUL_REASON = ("the cell holds an invisible NUL character (code 0, shown as \ufffd), which cannot be stored; "
               "type the value again")
-# Lineage and editors' marks are not content: the same report sent again, or marked, has the same hash.
-NOT_CONTENT = frozenset({"external_id", "duplicate_of"})
-_CONTENT_KEYS = tuple(sorted(k for k in RECORD_FIELDS if k not in NOT_CONTENT))
-_CONTENT_TEMPLATE = "{" + ", ".join(f"{json.dumps(k)}: %s" for k in _CONTENT_KEYS) + "}"
-_content_values = operator.itemgetter(*_CONTENT_KEYS)
+
 _EMPTY_RECORD = dict.fromkeys(RECORD_FIELDS)
-_sha256 = hashlib.sha256
-_ascii_string = json.encoder.encode_basestring_ascii
 _encode_json = msgspec.json.Encoder().encode
-
-
-def _json_value(value: object) -> str:
-    """One value as ``json.dumps(..., default=str)`` writes it."""
-    if value is None:
-        return "null"
-    if type(value) is str:
-        return _ascii_string(value)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, float, str, list, tuple, dict)):
-        return json.dumps(value, sort_keys=True, default=str)
-    return _ascii_string(str(value))
 
 
 def _payload_json(payload: dict[str, str]) -> str:
@@ -93,20 +69,6 @@ class NormalizedRow:
     # A row of an editor's list of duplicate marks: it names a report already sent (external_id) and the
     # report it duplicates; the report's content is taken from the warehouse when the row is loaded.
     duplicate_mark: bool = False
-
-    def content_hash(self) -> str:
-        """Hash of the normalized content, independent of where the row came from.
-
-        The SHA-256 of ``json.dumps(content, sort_keys=True, default=str)`` (stored hashes were made so), written
-        out from a template: the keys are fixed, so only the values are encoded, one C call each.
-        """
-        record = self.record
-        try:
-            values = _content_values(record)
-        except KeyError:  # a record built by hand with fields left out
-            values = tuple(record.get(k) for k in _CONTENT_KEYS)
-        text = _CONTENT_TEMPLATE % tuple(["null" if v is None else _json_value(v) for v in values])
-        return _sha256(text.encode()).hexdigest()
 
     def payload_json(self) -> str:
         """The payload as JSON text (non-ASCII kept), for the jsonb columns."""

@@ -167,7 +167,8 @@ def parse_amount(value: object) -> Decimal:
             raise ValueError(f"'{written}' is not an amount in tenge") from None
     if amount < 0:
         raise ValueError(f"'{value}' is negative")
-    return amount.quantize(Decimal("0.01"))
+    # As numeric(18, 2) stores it, and so as a stored report's content hash writes it: -0 is 0, two decimals.
+    return abs(amount).quantize(Decimal("0.01"))
 
 
 @lru_cache(maxsize=None)

@@ -15,6 +15,7 @@ Cell text only ever reaches the warehouse as a query parameter or through COPY, 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import operator
@@ -32,6 +33,7 @@ SOURCE_KIND = "correspondent"
 REPORT_COLUMNS = ("file_id", "sheet", "row_number", *RECORD_FIELDS, "content_hash")
 RAW_COLUMNS = ("file_id", "sheet", "row_number", "payload")
 _record_values = operator.itemgetter(*RECORD_FIELDS)
+_sha256 = hashlib.sha256
 
 
 @dataclass(frozen=True)
@@ -55,15 +57,33 @@ class FileRows:
     kept: dict[int, NormalizedRow]  # by index: rows with problems, duplicate marks, rows naming a duplicate
 
 
-def report_line(sheet: str, row_number: int, fields: tuple, content_hash: str) -> bytes:
-    return copy_text_line((sheet, row_number, *fields, content_hash))
+def _with_content_hash(line: bytes) -> bytes:
+    """A report line without its hash (it ends at duplicate_of), with it: the SHA-256 of the content columns as
+    the line writes them, between the report id and duplicate_of (core.report_content_hash rebuilds the same
+    bytes from a stored row). Every tab in the line separates columns: a tab inside a value is written \\t."""
+    start = line.index(b"\t", line.index(b"\t", line.index(b"\t") + 1) + 1) + 1
+    digest = _sha256(line[start:line.rindex(b"\t")]).hexdigest()
+    return b"%s\t%s\n" % (line[:-1], digest.encode())
+
+
+def report_line(sheet: str, row_number: int, fields: tuple, content_hash: str | None = None) -> bytes:
+    """core.report's COPY line for a record (the values of RECORD_FIELDS): with ``content_hash`` (a report as the
+    warehouse holds it), or with the hash of its content."""
+    if content_hash is not None:
+        return copy_text_line((sheet, row_number, *fields, content_hash))
+    return _with_content_hash(copy_text_line((sheet, row_number, *fields)))
+
+
+def content_hash(fields: tuple) -> str:
+    """The content hash of a record (the values of RECORD_FIELDS), as report_line writes it."""
+    return report_line("", 0, fields)[-65:-1].decode()
 
 
 def file_rows(rows: list[NormalizedRow], keep: set[int]) -> FileRows:
     """``rows`` encoded for COPY; those at the indexes in ``keep`` are also kept whole."""
     return FileRows(
         [copy_text_line((r.sheet, r.row_number, r.payload_json())) for r in rows],
-        [copy_text_line((r.sheet, r.row_number, *_record_values(r.record), r.content_hash())) for r in rows],
+        [_with_content_hash(copy_text_line((r.sheet, r.row_number, *_record_values(r.record)))) for r in rows],
         [r.record["external_id"] for r in rows],
         {index: rows[index] for index in keep},
     )
