@@ -15,6 +15,7 @@ import pytest
 from include.presswatch.intake import discover_files, ingest_file, ingest_files
 from include.presswatch.normalize.rows import RECORD_FIELDS, NormalizedRow
 from include.presswatch.quality import report_suite
+from include.presswatch.warehouse import load_reports
 from include.presswatch.warehouse.bulk import _own_text_line, copy_lines, copy_text_line
 from tests.bad_inputs import write_xls
 from tests.test_intake_bad_inputs import unaccounted_rows
@@ -161,6 +162,23 @@ def test_copy_text_lines_carry_extreme_values_as_before(conn):
     back = conn.execute("SELECT said, day, amount::text, big, flag, n FROM extremes ORDER BY n").fetchall()
     assert [b[:2] + b[3:] for b in back] == [(str(r[0]), r[1], *r[3:]) for r in rows]
     assert [b[2] for b in back] == ["NaN", "Infinity", "-Infinity", "1" + "0" * 100, "-0.000001", None, None]
+
+
+def test_raw_lines_are_what_the_row_encoder_writes_and_read_back_as_the_payloads(conn):
+    payloads = [
+        {"Описание": "Tab\there, newline\nthere, carriage\rreturn", "Источник": 'quote " and back\\slash'},
+        {"Summary": "\b\v\f\x01\x1f\x7f\u2028 😀", "column 3": "\\N", "Қазақ": "\ufffd"},
+        {"a\\b": "\\\\", "Регион": "ВКО"},
+    ]
+    rows = [NormalizedRow(sheet, number, payload, dict.fromkeys(RECORD_FIELDS))
+            for sheet, number, payload in [("Отчёт", 5, payloads[0]), ("Tab\tsheet\\", 6, payloads[1]),
+                                           ("", 7, payloads[2])]]
+    lines = load_reports.raw_lines(rows)
+    assert lines == [copy_text_line((r.sheet, r.row_number, r.payload_json())) for r in rows]
+    conn.execute("CREATE TEMP TABLE raw_back (sheet text, row_number int, payload json)")
+    copy_lines(conn, "raw_back", ("sheet", "row_number", "payload"), lines)
+    back = conn.execute("SELECT sheet, row_number, payload FROM raw_back ORDER BY row_number").fetchall()
+    assert back == [(r.sheet, r.row_number, r.payload) for r in rows]
 
 
 def test_a_value_psycopg_cannot_adapt_is_written_as_its_text(conn):
