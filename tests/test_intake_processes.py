@@ -6,12 +6,13 @@ import datetime as dt
 import logging
 import os
 import shutil
+from pathlib import Path
 from decimal import Decimal
 
 import psycopg
 import pytest
 
-from include.presswatch import intake
+from include.presswatch import intake, intake_prepare, intake_workers
 from include.presswatch.intake import discover_files, ingest_files
 from include.presswatch.warehouse.bulk import copy_lines, copy_text_line
 from include.presswatch.warehouse.migrations import migrate
@@ -117,6 +118,40 @@ def test_worker_processes_load_exactly_what_one_process_loads(database_factory, 
 
     from_workers = [r for r in caplog.records if r.process != os.getpid()]
     assert any("data-quality suite" in r.getMessage() for r in from_workers), "a worker's log reaches this one"
+
+
+def test_chunks_take_every_file_once_in_order_and_never_more_than_a_chunk():
+    for n in range(0, 260, 7):
+        paths = [f"2024-03/{i:03d}.xlsx" for i in range(n)]
+        for chunk_files in (2, 3, 8, 32):
+            for shrinking in (False, True):
+                chunks = intake._chunks(paths, chunk_files, shrinking)
+                assert [p for chunk in chunks for p in chunk] == paths, (n, chunk_files, shrinking)
+                assert all(0 < len(chunk) <= chunk_files for chunk in chunks), (n, chunk_files, shrinking)
+
+
+def test_chunks_grow_and_shrink_again_at_the_end_when_workers_prepare_them():
+    paths = [f"2024-03/{i:03d}.xlsx" for i in range(200)]
+    one_process = [len(chunk) for chunk in intake._chunks(paths, 32)]
+    workers = [len(chunk) for chunk in intake._chunks(paths, 32, shrinking=True)]
+    assert one_process[:6] == workers[:6] == [2, 4, 8, 16, 32, 32]
+    assert one_process[-2:] == [32, 10], "in one process nothing waits for the last chunk: no more than needed"
+    tail = workers[workers.index(32) + workers.count(32):]
+    assert len(tail) >= 3 and tail == sorted(tail, reverse=True) and len(set(tail)) == len(tail), workers
+    assert tail[-1] <= intake.TAIL_MIN_FILES / intake.TAIL_SHRINK, workers
+
+
+def test_workers_are_scheduled_below_the_loading_process(monkeypatch):
+    if os.getpriority(os.PRIO_PROCESS, 0) >= 19:
+        pytest.skip("this process already runs at the lowest priority")
+    # What a worker prepares is replaced by its own scheduling priority (fork: the patch reaches the workers).
+    monkeypatch.setattr(intake_prepare, "prepare_files", lambda task: [os.getpriority(os.PRIO_PROCESS, 0)])
+    task = intake_prepare.PrepareTask(Path("."), ["2024-03/a.xlsx"], TODAY, {}, SUBMITTED, ["almaty_city"],
+                                      {"threats": "journalist_media_rights"})
+    with intake_workers.prepared_chunks([task, task, task], processes=2) as chunks:
+        priorities = [priority for chunk in chunks for priority in chunk]
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert len(priorities) == 3 and all(priority > own for priority in priorities), (own, priorities)
 
 
 def test_copy_text_lines_carry_every_value_as_it_was(conn):

@@ -27,6 +27,9 @@ __all__ = ["CORRESPONDENTS_FOLDER", "FileOutcome", "discover_files", "ingest_fil
 
 # Files prepared per chunk: the data-quality suite runs once over a chunk (~0.07 s a call, whatever its size).
 CHUNK_FILES = 32
+# The chunks at the end shrink by this factor, down to TAIL_MIN_FILES (see _chunks): 19, 12, 7, 4 after 32s.
+TAIL_SHRINK = 0.6
+TAIL_MIN_FILES = 4
 # From this many files on, they are prepared by worker processes; for fewer a pool costs more than it saves
 # (and a mapped Airflow task loads a single file).
 PROCESS_MIN_FILES = 8
@@ -257,13 +260,26 @@ def _loaded_versions(conn: psycopg.Connection, inbox_paths: list[str]) -> dict[s
     return loaded
 
 
-def _chunks(inbox_paths: list[str], chunk_files: int) -> list[list[str]]:
+def _chunks(inbox_paths: list[str], chunk_files: int, shrinking: bool = False) -> list[list[str]]:
     """The files in chunks growing to ``chunk_files``: the first chunks are small, so that loading starts
-    while the rest is prepared."""
-    chunks, start, size = [], 0, min(2, chunk_files)
-    while start < len(inbox_paths):
+    while the rest is prepared. With ``shrinking`` (worker processes prepare them), the last chunks are small
+    again: chunks are loaded in inbox order, and what is left to load once the workers are done is loaded with
+    the other CPUs idle."""
+    tail: list[int] = []
+    size = chunk_files * TAIL_SHRINK
+    while shrinking and size >= TAIL_MIN_FILES:
+        tail.append(round(size))
+        size *= TAIL_SHRINK
+    while sum(tail) > len(inbox_paths) // 2:  # a small inbox: a shorter tail, from its smaller chunks
+        tail.pop(0)
+    sizes, size, total, front = [], min(2, chunk_files), 0, len(inbox_paths) - sum(tail)
+    while total < front:
+        sizes.append(min(size, front - total))
+        total, size = total + sizes[-1], min(size * 2, chunk_files)
+    chunks, start = [], 0
+    for size in sizes + tail:
         chunks.append(inbox_paths[start:start + size])
-        start, size = start + size, min(size * 2, chunk_files)
+        start += size
     return chunks
 
 
@@ -288,13 +304,13 @@ def ingest_files(conn: psycopg.Connection, inbox: Path, inbox_paths: list[str], 
     today = today or today_in_almaty()
     regions, category_groups = known_codes(conn)
     loaded_before = _loaded_versions(conn, inbox_paths)
+    if processes is None:
+        processes = settings.intake_processes() if len(inbox_paths) >= PROCESS_MIN_FILES else 1
     tasks = [
         intake_prepare.PrepareTask(inbox, chunk, today, {p: loaded_before[p] for p in chunk if p in loaded_before},
                                    submitted_at, regions, category_groups)
-        for chunk in _chunks(inbox_paths, chunk_files)
+        for chunk in _chunks(inbox_paths, chunk_files, shrinking=processes > 1)
     ]
-    if processes is None:
-        processes = settings.intake_processes() if len(inbox_paths) >= PROCESS_MIN_FILES else 1
     outcomes: dict[str, FileOutcome] = {}
     twins: list[PreparedFile] = []
     with intake_workers.prepared_chunks(tasks, processes) as chunks:

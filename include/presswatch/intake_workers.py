@@ -15,6 +15,7 @@ import gc
 import logging
 import logging.handlers
 import multiprocessing
+import os
 import traceback
 from collections import deque
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from .intake_prepare import PreparedFile, PrepareTask
 from .quality import report_suite
 
 log = logging.getLogger(__name__)
+
+# How much lower than the loading process the workers are scheduled (see os.nice).
+WORKER_NICENESS = 10
 
 
 class _Records(list):
@@ -39,6 +43,9 @@ _records = _Records()
 
 def _start_worker() -> None:
     logging.getLogger().handlers[:] = [logging.handlers.QueueHandler(_records)]
+    # The loading process (and the server it waits on) loads the chunks one after another, and the run is done
+    # only when it is: on a busy machine it goes first, and the workers take the CPU time it leaves.
+    os.nice(WORKER_NICENESS)
 
 
 def _prepare_in_worker(task: PrepareTask) -> tuple[list[PreparedFile], list[logging.LogRecord]]:
