@@ -6,13 +6,12 @@ import datetime as dt
 import logging
 import os
 import shutil
-from pathlib import Path
 from decimal import Decimal
 
 import psycopg
 import pytest
 
-from include.presswatch import intake, intake_prepare, intake_workers
+from include.presswatch import intake
 from include.presswatch.intake import discover_files, ingest_files
 from include.presswatch.warehouse.bulk import copy_lines, copy_text_line
 from include.presswatch.warehouse.migrations import migrate
@@ -139,19 +138,6 @@ def test_chunks_grow_and_shrink_again_at_the_end_when_workers_prepare_them():
     tail = workers[workers.index(32) + workers.count(32):]
     assert len(tail) >= 3 and tail == sorted(tail, reverse=True) and len(set(tail)) == len(tail), workers
     assert tail[-1] <= intake.TAIL_MIN_FILES / intake.TAIL_SHRINK, workers
-
-
-def test_workers_are_scheduled_below_the_loading_process(monkeypatch):
-    if os.getpriority(os.PRIO_PROCESS, 0) >= 19:
-        pytest.skip("this process already runs at the lowest priority")
-    # What a worker prepares is replaced by its own scheduling priority (fork: the patch reaches the workers).
-    monkeypatch.setattr(intake_prepare, "prepare_files", lambda task: [os.getpriority(os.PRIO_PROCESS, 0)])
-    task = intake_prepare.PrepareTask(Path("."), ["2024-03/a.xlsx"], TODAY, {}, SUBMITTED, ["almaty_city"],
-                                      {"threats": "journalist_media_rights"})
-    with intake_workers.prepared_chunks([task, task, task], processes=2) as chunks:
-        priorities = [priority for chunk in chunks for priority in chunk]
-    own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert len(priorities) == 3 and all(priority > own for priority in priorities), (own, priorities)
 
 
 def test_copy_text_lines_carry_every_value_as_it_was(conn):

@@ -475,11 +475,16 @@ def find_header(rows: list[list[object]], merges: Iterable[Merge] = ()) -> Heade
         rows_above = [row(index).labels for index in range(first, last)]
         return _completes_words(stack(first, height), stack(first, height - 1), rows_above, row(last), names)
 
-    for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        # The most rows first: a group row may already name enough fields to be a header on its own.
-        for height in range(MAX_HEADER_ROWS, 1, -1):
-            if ends_here(row_index, height):
-                return stack(row_index, height).header()
-        if header_score(row_index, 1) != _NOT_A_HEADER:
-            return row(row_index).header()
-    return None
+    try:
+        for row_index in range(min(len(rows), HEADER_SEARCH_ROWS)):
+            # The most rows first: a group row may already name enough fields to be a header on its own.
+            for height in range(MAX_HEADER_ROWS, 1, -1):
+                if ends_here(row_index, height):
+                    return stack(row_index, height).header()
+            if header_score(row_index, 1) != _NOT_A_HEADER:
+                return row(row_index).header()
+        return None
+    finally:
+        # stack and best_within call themselves, through their own closure cells: a reference cycle that would
+        # keep the whole sheet alive until the cyclic collector runs (and makes it walk every cell of it).
+        stack = best_within = None  # noqa: F841

@@ -140,12 +140,42 @@ def _configurations_kept():
         Expectation.configuration = original
 
 
+def _in_a_thread_of_its_own(function, *args):
+    """``function(*args)``, run in a new thread while this one waits.
+
+    GX leaves reference cycles behind (pydantic's caught validation errors and its first imports keep their
+    tracebacks), and a frame kept by a traceback keeps its callers' frames and their variables: called from
+    here, the rows of a whole chunk would live on until the cyclic collector ran, which then had to walk them
+    all. A new thread's frames end at the thread: what GX leaves behind holds only the suite's own data frame.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 — raised again in the calling thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="data-quality-suite")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 def _run_suite(batch_definition, suite, frame, keep_configurations: bool = True):
     with _configurations_kept() if keep_configurations else contextlib.nullcontext():
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         # The frame's own index is each row's position: GX lists it for a failing row as it is, where a named
         # id column would be looked up row by row (a pandas scalar access per failing row and rule).
         return batch.validate(suite, result_format={"result_format": "COMPLETE"})
+
+
+def _validated(frame, known_regions: tuple[str, ...], categories: tuple[str, ...], today: dt.date):
+    """The suite's result for the frame, and its rules by number; builds the suite the first time."""
+    batch_definition, suite, rules = _prepared_suite(known_regions, categories, today)
+    return _run_suite(batch_definition, suite, frame), rules
 
 
 def warm_up(known_regions: list[str], category_groups: dict[str, str], today: dt.date) -> None:
@@ -191,8 +221,8 @@ def validate(
     frame = _frame(rows, category_groups)
     # GX contexts are not safe to share between threads; a process validates one frame at a time.
     with _lock:
-        batch_definition, suite, rules = _prepared_suite(tuple(known_regions), tuple(sorted(category_groups)), today)
-        result = _run_suite(batch_definition, suite, frame)
+        result, rules = _in_a_thread_of_its_own(
+            _validated, frame, tuple(known_regions), tuple(sorted(category_groups)), today)
     problems: dict[int, list[Problem]] = {}
     for outcome in result.results:
         if outcome.exception_info.get("raised_exception"):
