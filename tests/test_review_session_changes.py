@@ -228,7 +228,7 @@ def test_a_summary_written_after_midnight_keeps_a_copy_of_an_untouched_file_unch
     """Input: a run on 31 March (Almaty) whose tasks skip a.xlsx as identical to b.xlsx, both straight under
     correspondents/ (their month is the day's); every try of the recheck fails, and refresh_cases_and_report runs
     after midnight (retries, a minute apart). It calls outcomes_without_recheck without ``today``, so the copy's
-    month is April's: identical_current_file finds no twin there. Now: a.xlsx is reported "failed ... identical to
+    month is April's: already_loaded_or_twin finds no twin there. Now: a.xlsx is reported "failed ... identical to
     b.xlsx, which this run then changed", though nobody changed b.xlsx. Should: unchanged, identical to b.xlsx
     (the month the task used: the twin's stored month, or the run's)."""
     outcomes, submitted_at, storage = copy_of_an_untouched_file

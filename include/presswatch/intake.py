@@ -144,9 +144,11 @@ def _check(conn: psycopg.Connection, prepared: PreparedFile, today: dt.date,
     """The database's word on a prepared file, in inbox order: already loaded, a twin, unreadable (quarantined
     here), or None: to load."""
     version = prepared.version
-    if prepared.skipped or load_reports.already_loaded(conn, version):
+    if prepared.skipped:
         return FileOutcome(prepared.inbox_path, "unchanged")
-    twin = load_reports.identical_current_file(conn, version)
+    loaded, twin = load_reports.already_loaded_or_twin(conn, version)
+    if loaded:
+        return FileOutcome(prepared.inbox_path, "unchanged")
     if twin is not None:
         return FileOutcome(prepared.inbox_path, "unchanged", reason=f"identical to {twin}, already loaded",
                            identical_to=twin)

@@ -150,9 +150,9 @@ def _copy_as_left(conn: psycopg.Connection, inbox: Path, copy: FileOutcome, subm
     except OSError as exc:  # gone from the inbox since its task ran: nothing to say beyond what the task saw
         log.warning("%s: not found again to settle its outcome (%s)", copy.inbox_path, exc)
         return copy
-    if load_reports.already_loaded(conn, version):
+    loaded, twin = load_reports.already_loaded_or_twin(conn, version)
+    if loaded:
         return FileOutcome(copy.inbox_path, "unchanged")
-    twin = load_reports.identical_current_file(conn, version)
     if twin is not None:
         return dataclasses.replace(copy, identical_to=twin, reason=f"identical to {twin}, already loaded")
     log.warning("%s: skipped as identical to %s, which has changed since, and not loaded by the recheck",

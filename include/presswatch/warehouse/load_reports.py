@@ -116,12 +116,24 @@ class LoadResult:
     withdrawn: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
-def already_loaded(conn: psycopg.Connection, version: FileVersion) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM raw.file WHERE source_kind = %s AND inbox_path = %s AND sha256 = %s AND status <> 'superseded'",
-        (SOURCE_KIND, version.inbox_path, version.sha256),
+def already_loaded_or_twin(conn: psycopg.Connection, version: FileVersion) -> tuple[bool, str | None]:
+    """Whether these bytes are the path's current version already; if not, the path of another current file of
+    the same submission month with exactly these bytes, if any, for a path seen for the first time (a path that
+    has a current version is loaded whatever its new bytes equal: its old version has to go). One statement:
+    the loading process asks it for every file, and waits for each answer."""
+    loaded, twin = conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM raw.file
+                          WHERE source_kind = %(kind)s AND inbox_path = %(path)s AND sha256 = %(sha)s
+                            AND status <> 'superseded'),
+                  (SELECT inbox_path FROM raw.file
+                   WHERE source_kind = %(kind)s AND sha256 = %(sha)s AND inbox_path <> %(path)s AND status = 'loaded'
+                     AND submission_month IS NOT DISTINCT FROM %(month)s
+                     AND NOT EXISTS (SELECT 1 FROM raw.file
+                                     WHERE source_kind = %(kind)s AND inbox_path = %(path)s AND status <> 'superseded')
+                   ORDER BY file_id LIMIT 1)""",
+        {"kind": SOURCE_KIND, "sha": version.sha256, "path": version.inbox_path, "month": version.submission_month},
     ).fetchone()
-    return row is not None
+    return loaded, None if loaded else twin
 
 
 def _lock_for_load(conn: psycopg.Connection, version: FileVersion) -> None:
@@ -136,32 +148,39 @@ def _lock_for_load(conn: psycopg.Connection, version: FileVersion) -> None:
     )
 
 
-def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str, **extra) -> int:
-    (file_id,) = conn.execute(
-        """INSERT INTO raw.file (source_kind, inbox_path, sha256, size_bytes, status, rows_read, rows_loaded,
-                                 rows_quarantined, sheets, unknown_columns, submission_month, submitted_at)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, coalesce(%s, now())) RETURNING file_id""",
-        (
-            SOURCE_KIND, version.inbox_path, version.sha256, version.size_bytes, status,
-            extra.get("rows_read", 0), extra.get("rows_loaded", 0), extra.get("rows_quarantined", 0),
-            json.dumps(extra.get("sheets", [])), extra.get("unknown_columns", []), version.submission_month,
-            version.submitted_at,
-        ),
-    ).fetchone()
-    return file_id
-
-
-def _supersede_previous(conn: psycopg.Connection, version: FileVersion,
-                        new_file_id: int) -> tuple[int | None, list[tuple[str, str, int, str]]]:
-    """Withdraw the current version of this path; returns its file id and the rows of other files it had withdrawn
-    that came back (see _restore_withdrawn). When the new version gives the same report ids, settling them
-    withdraws those rows again (or not, if their file is the later one)."""
-    restored = []
-    previous = conn.execute(
-        """SELECT file_id, submission_month FROM raw.file
-           WHERE source_kind = %s AND inbox_path = %s AND status <> 'superseded' AND file_id <> %s""",
-        (SOURCE_KIND, version.inbox_path, new_file_id),
+def _insert_file(conn: psycopg.Connection, version: FileVersion, status: str,
+                 **extra) -> tuple[int, list[tuple[int, dt.date | None]]]:
+    """Insert the new version; returns its file id and the path's current versions until now, (file id,
+    submission month) each: the statement that inserts finds them too (it does not see its own row)."""
+    found = conn.execute(
+        """WITH new AS (
+               INSERT INTO raw.file (source_kind, inbox_path, sha256, size_bytes, status, rows_read, rows_loaded,
+                                     rows_quarantined, sheets, unknown_columns, submission_month, submitted_at)
+               VALUES (%(kind)s, %(path)s, %(sha)s, %(size)s, %(status)s, %(read)s, %(loaded)s, %(quarantined)s,
+                       %(sheets)s, %(unknown)s, %(month)s, coalesce(%(submitted)s, now()))
+               RETURNING file_id)
+           SELECT new.file_id, previous.file_id, previous.submission_month
+           FROM new LEFT JOIN raw.file previous
+             ON previous.source_kind = %(kind)s AND previous.inbox_path = %(path)s AND previous.status <> 'superseded'
+           ORDER BY previous.file_id""",
+        {
+            "kind": SOURCE_KIND, "path": version.inbox_path, "sha": version.sha256, "size": version.size_bytes,
+            "status": status, "read": extra.get("rows_read", 0), "loaded": extra.get("rows_loaded", 0),
+            "quarantined": extra.get("rows_quarantined", 0), "sheets": json.dumps(extra.get("sheets", [])),
+            "unknown": extra.get("unknown_columns", []), "month": version.submission_month,
+            "submitted": version.submitted_at,
+        },
     ).fetchall()
+    return found[0][0], [(file_id, month) for _, file_id, month in found if file_id is not None]
+
+
+def _supersede_previous(
+    conn: psycopg.Connection, version: FileVersion, new_file_id: int, previous: list[tuple[int, dt.date | None]],
+) -> tuple[int | None, list[tuple[str, str, int, str]]]:
+    """Withdraw the path's ``previous`` current versions (see _insert_file); returns the first one's file id and the
+    rows of other files they had withdrawn that came back (see _restore_withdrawn). When the new version gives the
+    same report ids, settling them withdraws those rows again (or not, if their file is the later one)."""
+    restored = []
     for file_id, month in previous:
         if month != version.submission_month:  # a path outside a YYYY-MM folder, sent again in a later month
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{SOURCE_KIND}:month:{month}",))
@@ -266,22 +285,6 @@ def _restore_withdrawn(conn: psycopg.Connection, month: dt.date | None, supersed
         log.info("report id %s of row %d of %s is back (%s): the correction that withdrew it is gone",
                  report_id, row_number, path, was)
     return [tuple(r) for r in restored]
-
-
-def identical_current_file(conn: psycopg.Connection, version: FileVersion) -> str | None:
-    """Path of another current file of the same submission month with exactly these bytes, if any, for a path
-    seen for the first time. A path that has a current version is loaded whatever its new bytes equal: its old
-    version has to go."""
-    row = conn.execute(
-        """SELECT inbox_path FROM raw.file
-           WHERE source_kind = %(kind)s AND sha256 = %(sha)s AND inbox_path <> %(path)s AND status = 'loaded'
-             AND submission_month IS NOT DISTINCT FROM %(month)s
-             AND NOT EXISTS (SELECT 1 FROM raw.file
-                             WHERE source_kind = %(kind)s AND inbox_path = %(path)s AND status <> 'superseded')
-           ORDER BY file_id LIMIT 1""",
-        {"kind": SOURCE_KIND, "sha": version.sha256, "path": version.inbox_path, "month": version.submission_month},
-    ).fetchone()
-    return row[0] if row else None
 
 
 def _held_elsewhere(conn: psycopg.Connection, file_id: int, report_ids: list[str]) -> bool:
@@ -400,8 +403,8 @@ def quarantine_file(conn: psycopg.Connection, version: FileVersion, reason: str)
     whose corrections by report id are undone."""
     with conn.transaction():
         _lock_for_load(conn, version)
-        file_id = _insert_file(conn, version, "quarantined")
-        superseded, restored = _supersede_previous(conn, version, file_id)
+        file_id, previous = _insert_file(conn, version, "quarantined")
+        superseded, restored = _supersede_previous(conn, version, file_id, previous)
         result = LoadResult(file_id, superseded, restored=restored)
         conn.execute(
             "INSERT INTO quarantine.file (file_id, inbox_path, reason) VALUES (%s, %s, %s)",
@@ -424,7 +427,7 @@ def load_file(
     rejected = [(rows.kept[index], problems[index]) for index in sorted(problems)]
     with conn.transaction():
         _lock_for_load(conn, version)
-        file_id = _insert_file(
+        file_id, previous = _insert_file(
             conn, version, "loaded", rows_read=len(rows.raw_lines), rows_loaded=len(accepted),
             rows_quarantined=len(rejected), sheets=sheets, unknown_columns=unknown_columns,
         )
@@ -433,7 +436,7 @@ def load_file(
             report_id for index, report_id in enumerate(rows.external_ids)
             if report_id and not (index in problems and rows.kept[index].duplicate_mark)
         })
-        superseded, restored = _supersede_previous(conn, version, file_id)
+        superseded, restored = _supersede_previous(conn, version, file_id, previous)
         result = LoadResult(file_id, superseded, restored=restored)
         # Other files' rows with these ids are there now or not at all: the month's loads wait for each other.
         corrects = _held_elsewhere(conn, file_id, report_ids)
