@@ -4,14 +4,16 @@
 -- columns, so the functions below recompute every stored hash here, and let a check compare any row's hash
 -- with its content. Equal content still gives equal hashes, so the same rows count once as before.
 
+-- E'' strings: a backslash means the same whatever standard_conforming_strings says.
 CREATE FUNCTION core.copy_text(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN coalesce(
         replace(replace(replace(replace(replace(replace(replace(value,
-            '\', '\\'), chr(8), '\b'), chr(9), '\t'), chr(10), '\n'), chr(11), '\v'), chr(12), '\f'), chr(13), '\r'),
-        '\N');
+            E'\\', E'\\\\'), chr(8), E'\\b'), chr(9), E'\\t'), chr(10), E'\\n'), chr(11), E'\\v'), chr(12), E'\\f'),
+            chr(13), E'\\r'),
+        E'\\N');
 
-COMMENT ON FUNCTION core.copy_text(text) IS 'A value as COPY''s text format writes it: NULL as \N; backslash, backspace, tab, newline, vertical tab, form feed and carriage return escaped.';
+COMMENT ON FUNCTION core.copy_text(text) IS E'A value as COPY''s text format writes it: NULL as \\N; backslash, backspace, tab, newline, vertical tab, form feed and carriage return escaped.';
 
 CREATE FUNCTION core.report_content_hash(r core.report) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -44,5 +46,12 @@ COMMENT ON FUNCTION core.report_content_hash(core.report) IS 'What core.report.c
 
 UPDATE core.report r SET content_hash = core.report_content_hash(r)
 WHERE content_hash IS DISTINCT FROM core.report_content_hash(r);
+
+-- A report withdrawn by a correction is kept whole in raw.row_replacement.content, its hash with it, and comes
+-- back as it was kept when the correction goes.
+UPDATE raw.row_replacement
+SET content = jsonb_set(content, '{content_hash}',
+                        to_jsonb(core.report_content_hash(jsonb_populate_record(NULL::core.report, content))))
+WHERE was = 'core' AND content IS NOT NULL;
 
 COMMENT ON COLUMN core.report.content_hash IS 'Hash of the normalized content (core.report_content_hash): the same report submitted twice has the same hash and counts once.';

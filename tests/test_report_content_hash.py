@@ -127,3 +127,37 @@ def test_after_the_migration_the_same_report_sent_again_counts_once(before_0055,
         "SELECT count(*), count(DISTINCT content_hash) FROM core.report").fetchone()
     assert by_hash == (2 * len(ROWS), len(ROWS))
 
+
+
+def test_a_report_withdrawn_before_the_migration_comes_back_with_the_new_hash(before_0055, inbox):
+    def send(name: str, report_id: str, summary: str, minutes: int) -> None:
+        write_csv(inbox / "correspondents" / "2024-03" / name, [report(report_id=report_id, summary=summary)],
+                  headers=HEADERS)
+        ingest_files(before_0055, inbox, [f"2024-03/{name}"], TODAY, processes=1,
+                     submitted_at=SUBMITTED + dt.timedelta(minutes=minutes))
+        before_0055.commit()
+
+    send("a.csv", "X", "Одинаковый текст", 0)
+    before_0055.execute("UPDATE core.report SET content_hash = 'json:' || external_id")
+    before_0055.commit()
+    send("b.csv", "X", "Исправленный текст", 1)  # withdraws a.csv's row, kept whole with its old hash
+    migrate(before_0055)
+    send("b.csv", "Y", "Другой текст", 2)  # the correction is gone: a.csv's row comes back
+    send("c.csv", "Z", "Одинаковый текст", 3)  # the same content as that row
+    hashes = _hashes(before_0055)
+    assert sorted(hashes) == ["X", "Y", "Z"]
+    assert all(stored == rebuilt for stored, rebuilt in hashes.values()), hashes
+    assert hashes["X"][0] == hashes["Z"][0]
+
+
+def test_an_amount_too_large_for_the_warehouse_quarantines_its_row_not_the_file(conn, inbox):
+    write_csv(inbox / "correspondents" / "2024-03" / "amounts.csv", [
+        report(report_id="1", category="civil_claims", case_ref="2-1/2024", amount="99999999999999999"),
+        report(report_id="2", category="civil_claims", case_ref="2-2/2024", amount="9999999999999999.99"),
+        report(report_id="3"),
+    ], headers=HEADERS)
+    (outcome,) = ingest_files(conn, inbox, discover_files(inbox), TODAY, submitted_at=SUBMITTED, processes=1)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 2, 1)
+    (reason,) = conn.execute("SELECT reason FROM quarantine.row_problem").fetchone()
+    assert "too large an amount" in reason
+    assert all(stored == rebuilt for stored, rebuilt in _hashes(conn).values())
