@@ -77,6 +77,19 @@ def test_bad_amounts_are_rejected(written):
         parse_amount(written)
 
 
+@pytest.mark.parametrize("written", [
+    "99999999999999999", "1" * 30, 1e20, "9999999999999999.999", "50 000 000 000 млн тенге",
+])
+def test_an_amount_the_warehouse_cannot_hold_is_a_problem_of_its_row(written):
+    with pytest.raises(ValueError, match="too large an amount"):
+        parse_amount(written)
+
+
+def test_the_largest_amount_the_warehouse_holds_is_taken_and_minus_zero_is_zero():
+    assert str(parse_amount("9999999999999999.99")) == "9999999999999999.99"
+    assert str(parse_amount(-0.0)) == "0.00"
+
+
 def test_case_stages_map_to_codes():
     assert parse_case_stage("Новый иск") == "new_claim"
     assert parse_case_stage("судебное заседание") == "hearing"

@@ -127,6 +127,9 @@ def _amount_text(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.01')):,.2f}".replace(",", " ").replace(".00", "")
 
 
+_AMOUNT_LIMIT = Decimal("1e16")  # core.report.amount_claimed_kzt is numeric(18, 2)
+
+
 def parse_amount(value: object) -> Decimal:
     """An amount in tenge: 1500000, '1 000 000 тг', '1,5 млн', '500 тыс. тенге'."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -168,7 +171,10 @@ def parse_amount(value: object) -> Decimal:
     if amount < 0:
         raise ValueError(f"'{value}' is negative")
     # As numeric(18, 2) stores it, and so as a stored report's content hash writes it: -0 is 0, two decimals.
-    return abs(amount).quantize(Decimal("0.01"))
+    stored = abs(amount).quantize(Decimal("0.01")) if amount < _AMOUNT_LIMIT else amount
+    if stored >= _AMOUNT_LIMIT:  # the warehouse would refuse the whole file for it
+        raise ValueError(f"'{value}' is too large an amount: at most 16 digits before the decimal point")
+    return stored
 
 
 @lru_cache(maxsize=None)
