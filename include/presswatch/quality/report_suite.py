@@ -156,7 +156,8 @@ def _in_a_thread_of_its_own(function, *args):
         except BaseException as exc:  # noqa: BLE001 — raised again in the calling thread
             outcome["error"] = exc
 
-    thread = threading.Thread(target=run, name="data-quality-suite")
+    # A daemon: a process stopping (a task's timeout) does not wait for GX to finish.
+    thread = threading.Thread(target=run, name="data-quality-suite", daemon=True)
     thread.start()
     thread.join()
     if "error" in outcome:
@@ -173,9 +174,13 @@ def _run_suite(batch_definition, suite, frame, keep_configurations: bool = True)
 
 
 def _validated(frame, known_regions: tuple[str, ...], categories: tuple[str, ...], today: dt.date):
-    """The suite's result for the frame, and its rules by number; builds the suite the first time."""
-    batch_definition, suite, rules = _prepared_suite(known_regions, categories, today)
-    return _run_suite(batch_definition, suite, frame), rules
+    """The suite's result for the frame, and its rules by number; builds the suite the first time.
+
+    GX contexts are not safe to share between threads: a process validates one frame at a time. The lock is
+    held by the thread that runs GX, so that it stays held until GX is done even if the caller stops waiting."""
+    with _lock:
+        batch_definition, suite, rules = _prepared_suite(known_regions, categories, today)
+        return _run_suite(batch_definition, suite, frame), rules
 
 
 def warm_up(known_regions: list[str], category_groups: dict[str, str], today: dt.date) -> None:
@@ -220,9 +225,8 @@ def validate(
         return {}
     frame = _frame(rows, category_groups)
     # GX contexts are not safe to share between threads; a process validates one frame at a time.
-    with _lock:
-        result, rules = _in_a_thread_of_its_own(
-            _validated, frame, tuple(known_regions), tuple(sorted(category_groups)), today)
+    result, rules = _in_a_thread_of_its_own(
+        _validated, frame, tuple(known_regions), tuple(sorted(category_groups)), today)
     problems: dict[int, list[Problem]] = {}
     for outcome in result.results:
         if outcome.exception_info.get("raised_exception"):
