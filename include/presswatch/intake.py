@@ -144,9 +144,7 @@ def _check(conn: psycopg.Connection, prepared: PreparedFile, today: dt.date,
     """The database's word on a prepared file, in inbox order: already loaded, a twin, unreadable (quarantined
     here), or None: to load."""
     version = prepared.version
-    if prepared.skipped:
-        return FileOutcome(prepared.inbox_path, "unchanged")
-    loaded, twin = load_reports.already_loaded_or_twin(conn, version)
+    loaded, twin = (True, None) if prepared.skipped else load_reports.already_loaded_or_twin(conn, version)
     if loaded:
         return FileOutcome(prepared.inbox_path, "unchanged")
     if twin is not None:

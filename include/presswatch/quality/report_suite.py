@@ -224,7 +224,6 @@ def validate(
     if not rows:
         return {}
     frame = _frame(rows, category_groups)
-    # GX contexts are not safe to share between threads; a process validates one frame at a time.
     result, rules = _in_a_thread_of_its_own(
         _validated, frame, tuple(known_regions), tuple(sorted(category_groups)), today)
     problems: dict[int, list[Problem]] = {}
