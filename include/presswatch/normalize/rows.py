@@ -72,7 +72,7 @@ class NormalizedRow:
 
     def payload_json(self) -> str:
         """The payload as JSON text (non-ASCII kept)."""
-        return _encode_json(self.payload).decode()
+        return payload_json_bytes(self.payload).decode()
 
 
 def location(sheet: str, row_number: int, column: str) -> str:

@@ -76,7 +76,7 @@ def report_line(sheet: str, row_number: int, fields: tuple, content_hash: str | 
 
 def content_hash(fields: tuple) -> str:
     """The content hash of a record (the values of RECORD_FIELDS), as report_line writes it."""
-    return report_line("", 0, fields)[-65:-1].decode()
+    return report_line("", 0, fields)[-65:-1].decode()  # the line ends with the 64 hex digits and its line end
 
 
 def raw_lines(rows: list[NormalizedRow]) -> list[bytes]:
@@ -100,7 +100,7 @@ def file_rows(rows: list[NormalizedRow], keep: set[int]) -> FileRows:
     """``rows`` encoded for COPY; those at the indexes in ``keep`` are also kept whole."""
     return FileRows(
         raw_lines(rows),
-        [_with_content_hash(copy_text_line((r.sheet, r.row_number, *_record_values(r.record)))) for r in rows],
+        [report_line(r.sheet, r.row_number, _record_values(r.record)) for r in rows],
         [r.record["external_id"] for r in rows],
         {index: rows[index] for index in keep},
     )
