@@ -30,13 +30,15 @@ def scratch_database(prefix: str) -> Iterator[str]:
 
 
 def write_readme_section(name: str, lines: list[str]) -> None:
-    """Replace the '## <name>' section of bench/README.md with ``lines``, keeping the other sections."""
+    """Replace the '## <name>' section of bench/README.md with ``lines``, keeping the other sections and the
+    section's own '### ' subsections (notes written by hand on earlier runs)."""
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     section = f"## {name}\n\n" + "\n".join(lines) + "\n"
     start = text.find(f"## {name}\n")
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+        ends = [found for found in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if found >= 0]
+        end = min(ends) if ends else -1
+        text = text[:start] + section + (text[end:] if end >= 0 else "")
     README.write_text(text, encoding="utf-8")
