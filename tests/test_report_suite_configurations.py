@@ -7,20 +7,9 @@ import datetime as dt
 
 import pytest
 
-from include.presswatch.normalize.rows import RECORD_FIELDS, NormalizedRow
+from include.presswatch.normalize.rows import NormalizedRow
 from include.presswatch.quality import report_suite
-
-TODAY = dt.date(2024, 4, 10)
-REGIONS = ("almaty_city", "astana")
-GROUPS = {"threats": "violations", "defamation_suit": "legal_claims"}
-
-
-def _row(number: int, **fields) -> NormalizedRow:
-    record = dict.fromkeys(RECORD_FIELDS)
-    record.update(event_date=dt.date(2024, 3, 5), region_code="astana", category_code="threats",
-                  summary="An editor was threatened", source="correspondent")
-    record.update(fields)
-    return NormalizedRow("Sheet1", number, {}, record)
+from tests.suite_rows import GROUPS, REGIONS, TODAY, suite_row as _row
 
 
 def _rows_breaking_every_rule() -> list[NormalizedRow]:

@@ -4,25 +4,12 @@ process validates one frame at a time, and a stopping process does not wait for 
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
 
-from include.presswatch.normalize.rows import RECORD_FIELDS, NormalizedRow
 from include.presswatch.quality import report_suite
-
-TODAY = dt.date(2024, 4, 10)
-REGIONS = ["almaty_city", "astana"]
-GROUPS = {"threats": "violations", "defamation_suit": "legal_claims"}
-
-
-def _row(number: int, **fields) -> NormalizedRow:
-    record = dict.fromkeys(RECORD_FIELDS)
-    record.update(event_date=dt.date(2024, 3, 5), region_code="astana", category_code="threats",
-                  summary="An editor was threatened", source="correspondent")
-    record.update(fields)
-    return NormalizedRow("Sheet1", number, {}, record)
+from tests.suite_rows import GROUPS, REGIONS, TODAY, suite_row as _row
 
 
 def test_gx_runs_in_a_daemon_thread_holding_the_lock(monkeypatch):
@@ -35,7 +22,7 @@ def test_gx_runs_in_a_daemon_thread_holding_the_lock(monkeypatch):
         return run_suite(*args, **kwargs)
 
     monkeypatch.setattr(report_suite, "_run_suite", watched)
-    problems = report_suite.validate([_row(2), _row(3, region_code="atlantis")], REGIONS, GROUPS, TODAY)
+    problems = report_suite.validate([_row(2), _row(3, region_code="atlantis")], list(REGIONS), GROUPS, TODAY)
 
     assert seen["thread"] != threading.get_ident()
     assert seen["daemon"] is True
@@ -50,7 +37,7 @@ def test_an_error_in_the_suite_reaches_the_caller_and_frees_the_lock(monkeypatch
 
     monkeypatch.setattr(report_suite, "_run_suite", broken)
     with pytest.raises(LookupError, match="metric not found"):
-        report_suite.validate([_row(2)], REGIONS, GROUPS, TODAY)
+        report_suite.validate([_row(2)], list(REGIONS), GROUPS, TODAY)
     assert not report_suite._lock.locked()
 
 
@@ -71,7 +58,7 @@ def test_validations_take_turns(monkeypatch):
     frame = report_suite._frame([_row(2)], GROUPS)
     first = threading.Thread(
         target=report_suite._in_a_thread_of_its_own,
-        args=(report_suite._validated, frame, tuple(REGIONS), tuple(sorted(GROUPS)), TODAY),
+        args=(report_suite._validated, frame, REGIONS, tuple(sorted(GROUPS)), TODAY),
         daemon=True,
     )
     first.start()
@@ -79,7 +66,7 @@ def test_validations_take_turns(monkeypatch):
     assert report_suite._lock.locked()
 
     monkeypatch.setattr(report_suite, "_run_suite", lambda *args, **kwargs: order.append("second") or run_suite(*args, **kwargs))
-    second = threading.Thread(target=report_suite.validate, args=([_row(3)], REGIONS, GROUPS, TODAY), daemon=True)
+    second = threading.Thread(target=report_suite.validate, args=([_row(3)], list(REGIONS), GROUPS, TODAY), daemon=True)
     second.start()
     second.join(timeout=0.5)
     assert second.is_alive() and order == ["begins"], "the second validation must wait while GX holds the lock"
