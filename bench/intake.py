@@ -316,17 +316,19 @@ def main() -> int:
                     profiler.disable()
                     pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
                 print(f"intake run {number}: {runs[-1][0]:.2f} s", flush=True)
-                if number == args.runs:
-                    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                    worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-                    limit = min(limit, bare_calamine(paths)[0])
-                    full = min(run[0] for run in runs)
-                    print(f"limit {limit:.2f} s, full intake {full:.2f} s ({full / limit:.2f} x), peak {peak_mb:.0f} MB; "
-                          f"peer next", flush=True)
-                    peer, peer_rows = (float("nan"), 0) if args.skip_peer else naive_peer(paths, url)
-    if len({run[2] for run in runs}) > 1:  # every run starts from an empty warehouse: the same rows must land
-        raise SystemExit(f"the intake runs disagree (raw, accepted, quarantined rows): {[run[2] for run in runs]}")
-    full, outcomes, (raw_rows, accepted, rejected), (python_cpu, workers_cpu, server_cpu) = min(runs, key=lambda r: r[0])
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        limit = min(limit, bare_calamine(paths)[0])
+        if len({run[2] for run in runs}) > 1:  # every run starts from an empty warehouse: the same rows must land
+            raise SystemExit(f"the intake runs disagree (raw, accepted, quarantined rows): {[run[2] for run in runs]}")
+        full, outcomes, (raw_rows, accepted, rejected), (python_cpu, workers_cpu, server_cpu) = min(runs, key=lambda r: r[0])
+        print(f"limit {limit:.2f} s, full intake {full:.2f} s ({full / limit:.2f} x), peak {peak_mb:.0f} MB; peer next",
+              flush=True)
+        if args.skip_peer:
+            peer, peer_rows = float("nan"), 0
+        else:
+            with scratch_database("presswatch_bench_peer") as url:
+                peer, peer_rows = naive_peer(paths, url)
     walls = sorted(run[0] for run in runs)
 
     loaded = sum(o.status == "loaded" for o in outcomes)

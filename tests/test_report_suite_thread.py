@@ -65,8 +65,13 @@ def test_validations_take_turns(monkeypatch):
     assert started.wait(timeout=30)
     assert report_suite._lock.locked()
 
-    monkeypatch.setattr(report_suite, "_run_suite", lambda *args, **kwargs: order.append("second") or run_suite(*args, **kwargs))
-    second = threading.Thread(target=report_suite.validate, args=([_row(3)], list(REGIONS), GROUPS, TODAY), daemon=True)
+    def second_run(*args, **kwargs):
+        order.append("second")
+        return run_suite(*args, **kwargs)
+
+    monkeypatch.setattr(report_suite, "_run_suite", second_run)
+    second = threading.Thread(target=report_suite.validate, args=([_row(3)], list(REGIONS), GROUPS, TODAY),
+                              daemon=True)
     second.start()
     second.join(timeout=0.5)
     assert second.is_alive() and order == ["begins"], "the second validation must wait while GX holds the lock"
