@@ -286,6 +286,8 @@ def main() -> int:
                         help="full intake runs, each into a new empty warehouse; the fastest is compared, as the "
                              "fastest of three bare reads is the limit")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
     logging.basicConfig(level=logging.WARNING)
 
     with tempfile.TemporaryDirectory(prefix="presswatch-bench-") as temp:
