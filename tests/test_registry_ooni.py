@@ -236,12 +236,14 @@ def days_ago(days: float) -> str:
 
 def test_a_measurement_uploaded_weeks_late_is_read_by_the_next_reading(conn, api, inbox, tmp_path):
     api.selects_since = True
-    api.serve(LISTING, api.page(LISTING, [measurement("on_time", "https://tobolinfo.kz/", when=days_ago(1))]))
+    # One time for both listings: the API lists the same measurement with the same start time each time.
+    on_time = measurement("on_time", "https://tobolinfo.kz/", when=days_ago(1))
+    api.serve(LISTING, api.page(LISTING, [on_time]))
     first = ingest(conn, api, inbox, tmp_path).fetches[0]
     # A probe offline for a fortnight uploads what it measured 16 days ago: the API lists it from now on, by when
     # it was measured. What was measured before the look-back is not asked for (each reading costs pages).
     api.serve(LISTING, api.page(LISTING, [
-        measurement("on_time", "https://tobolinfo.kz/", when=days_ago(1)),
+        on_time,
         measurement("late", "https://vlast.kz/", confirmed=True, when=days_ago(16)),
         measurement("too_late", "https://orda.kz/", when=days_ago(45)),
     ]))
